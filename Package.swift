@@ -1,0 +1,82 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Liqmap: collectors → Redis streams → sharded aggregators → PostgreSQL tiles → gateway.
+/// Dependencies point inward: LiqmapCore is pure Swift with no I/O; the C clients sit at the edge.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "liqmap",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "liqmap", targets: ["liqmap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // C clients, through pkg-config (apt: libhiredis-dev, libpq-dev).
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Pure core: event model, units, no I/O.
+        .target(name: "LiqmapCore", swiftSettings: strict),
+        // The encoding of events on the Redis streams (Protocols/streams.md); pure.
+        .target(name: "LiqmapWire", dependencies: ["LiqmapCore"], swiftSettings: strict),
+        // A serial executor on a dedicated thread, for actors that make blocking C calls.
+        .target(name: "LiqmapBlocking", swiftSettings: strict),
+        // Thin, safe wrappers over the C clients.
+        .target(name: "LiqmapRedis", dependencies: ["CHiredis", "LiqmapBlocking"], swiftSettings: strict),
+        .target(name: "LiqmapPostgres", dependencies: ["CLibPQ", "LiqmapBlocking"], swiftSettings: strict),
+        // Schema and migrations.
+        .target(
+            name: "LiqmapStore",
+            dependencies: ["LiqmapCore", "LiqmapPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Settings: defaults ← Config file ← environment ← flags.
+        .target(
+            name: "LiqmapConfig",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `liqmap` commands.
+        .target(
+            name: "LiqmapCLI",
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "liqmap",
+            dependencies: ["LiqmapCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // Test support: starts private Redis/PostgreSQL servers through Deploy/local/services.
+        .target(name: "LiqmapTesting", dependencies: ["LiqmapRedis", "LiqmapPostgres"], swiftSettings: strict),
+        .testTarget(
+            name: "LiqmapUnitTests",
+            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig", "LiqmapCLI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapTesting"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

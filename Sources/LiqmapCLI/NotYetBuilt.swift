@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+
+/// Says honestly that a contract command exists but its issue has not landed, and exits 2.
+func notYetBuilt(_ command: String, issue: Int) throws -> Never {
+    FileHandle.standardError.write(Data("liqmap \(command): not yet built (delivered by issue #\(issue))\n".utf8))
+    throw ExitCode(2)
+}
+
+/// `liqmap collector`: one exchange collector (issue #3).
+struct CollectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "collector", abstract: "Run one exchange collector (not yet built).")
+    @Option(help: "The feed: binance-usdm, binance-coinm, bybit-linear, bybit-inverse, okx, deribit, bitmex, hyperliquid.") var feed: String
+    @Option(help: "Comma-separated venue symbols.") var symbols: String?
+    @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
+    @Option(help: "Replay a recording instead of connecting.") var replay: String?
+    @Option(help: "Replay speed: a factor, or max.") var speed: String?
+    @Option(help: "Record every received frame as RECV_TS_MS<TAB>FRAME.") var record: String?
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try notYetBuilt("collector", issue: 3) }
+}
+
+/// `liqmap aggregator`: one shard's aggregator (issue #5).
+struct AggregatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "aggregator", abstract: "Run the aggregator of one shard (not yet built).")
+    @Option(help: "This process's shard, 0-based.") var shard: Int
+    @Option(help: "The shard count.") var shards: Int
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try notYetBuilt("aggregator", issue: 5) }
+}
+
+/// `liqmap gateway`: HTTP API, page and live stream (issue #6).
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gateway", abstract: "Serve the HTTP API and web page (not yet built).")
+    @Option(help: "TCP port.") var port: Int = 8080
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try notYetBuilt("gateway", issue: 6) }
+}
+
+/// `liqmap status`: cluster state for operators (issue #7).
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show collectors, shards and gateway health (not yet built).")
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try notYetBuilt("status", issue: 7) }
+}
+
+/// `liqmap parse`: frames to normalized events (issue #3).
+struct ParseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Print the normalized events of recorded frames (not yet built).")
+    @Option(help: "The feed the frames come from.") var feed: String
+    @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
+    @Argument(help: "A recording, or - for stdin.") var file: String = "-"
+    func run() async throws { try notYetBuilt("parse", issue: 3) }
+}
+
+/// `liqmap simulate`: a simulated market as wire recordings (issue #4).
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Write or serve a simulated multi-exchange market (not yet built).")
+    @Option(help: "Comma-separated base assets.") var assets: String = "BTC,ETH,SOL"
+    @Option(help: "Comma-separated feeds.") var feeds: String?
+    @Option(help: "Simulated duration, e.g. 24h.") var duration: String = "1h"
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output folder.") var out: String?
+    @Flag(help: "Serve the market live on loopback.") var serve = false
+    func run() async throws { try notYetBuilt("simulate", issue: 4) }
+}

@@ -1,0 +1,82 @@
+import Configuration
+import SystemPackage
+
+/// Every setting a `liqmap` process reads, resolved from (highest first) command-line flags, then
+/// `LIQMAP_*` environment variables, then the config file (`--config` / `LIQMAP_CONFIG`), then the
+/// built-in defaults, which equal `Config/liqmap.json`.
+///
+/// - Configuration keys (file path → environment variable):
+///   - `redis.url` → `LIQMAP_REDIS_URL` (string, default `redis://127.0.0.1:6379`)
+///   - `postgres.url` → `LIQMAP_POSTGRES_URL` (string, libpq conninfo or URL, default `postgresql://127.0.0.1:5432/liqmap`)
+///   - `cluster.shards` → `LIQMAP_CLUSTER_SHARDS` (int ≥ 1, default 2): aggregator shard count
+///   - `streams.max_length` → `LIQMAP_STREAMS_MAX_LENGTH` (int ≥ 1000, default 1000000): approximate cap per shard stream
+///   - `log.level` → `LIQMAP_LOG_LEVEL` (trace|debug|info|notice|warning|error|critical, default info)
+public struct LiqmapSettings: Sendable, Hashable {
+    public var redisURL: String
+    public var postgresURL: String
+    public var shards: Int
+    public var streamMaxLength: Int
+    public var logLevel: String
+
+    /// The built-in defaults (kept equal to `Config/liqmap.json` by a test).
+    public static let defaults = LiqmapSettings(
+        redisURL: "redis://127.0.0.1:6379", postgresURL: "postgresql://127.0.0.1:5432/liqmap",
+        shards: 2, streamMaxLength: 1_000_000, logLevel: "info")
+
+    public init(redisURL: String, postgresURL: String, shards: Int, streamMaxLength: Int, logLevel: String) {
+        self.redisURL = redisURL
+        self.postgresURL = postgresURL
+        self.shards = shards
+        self.streamMaxLength = streamMaxLength
+        self.logLevel = logLevel
+    }
+
+    /// A setting that is present but unusable.
+    public struct InvalidSetting: Error, Sendable, CustomStringConvertible {
+        public let key: String
+        public let reason: String
+        public var description: String { "invalid setting '\(key)': \(reason)" }
+    }
+
+    static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Reads the settings from a reader (keys as documented on the type) and checks them.
+    public init(reader: ConfigReader) throws {
+        let d = Self.defaults
+        redisURL = reader.string(forKey: "redis.url", default: d.redisURL)
+        postgresURL = reader.string(forKey: "postgres.url", isSecret: true, default: d.postgresURL)
+        shards = reader.int(forKey: "cluster.shards", default: d.shards)
+        streamMaxLength = reader.int(forKey: "streams.max_length", default: d.streamMaxLength)
+        logLevel = reader.string(forKey: "log.level", default: d.logLevel)
+        guard redisURL.hasPrefix("redis://") else { throw InvalidSetting(key: "redis.url", reason: "'\(redisURL)' is not a redis:// URL") }
+        guard shards >= 1 else { throw InvalidSetting(key: "cluster.shards", reason: "\(shards) is not ≥ 1") }
+        guard streamMaxLength >= 1000 else { throw InvalidSetting(key: "streams.max_length", reason: "\(streamMaxLength) is not ≥ 1000") }
+        guard Self.logLevels.contains(logLevel) else {
+            throw InvalidSetting(key: "log.level", reason: "'\(logLevel)' is not one of \(Self.logLevels.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// Resolves the settings.
+    /// - Parameters:
+    ///   - flags: values given on the command line, by key (`["redis.url": "redis://…"]`).
+    ///   - configFile: the file from `--config`; when nil, `LIQMAP_CONFIG` from `environment`; when
+    ///     neither, only the built-in defaults sit under the environment.
+    ///   - environment: the process environment (injectable for tests).
+    public static func load(flags: [String: String] = [:], configFile: String? = nil,
+                            environment: [String: String]) async throws -> LiqmapSettings
+    {
+        var providers: [any ConfigProvider] = []
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in flags {
+            flagValues[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: false)
+        }
+        providers.append(InMemoryProvider(name: "flags", values: flagValues))
+        providers.append(KeyMappingProvider(upstream: EnvironmentVariablesProvider(environmentVariables: environment)) { key in
+            AbsoluteConfigKey(["liqmap"] + key.components, context: key.context)
+        })
+        if let path = configFile ?? environment["LIQMAP_CONFIG"], !path.isEmpty {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
+        }
+        return try LiqmapSettings(reader: ConfigReader(providers: providers))
+    }
+}

@@ -1,0 +1,27 @@
+/// Which aggregator shard owns an instrument: a stable hash (FNV-1a 64 of `venue|instrument`) modulo
+/// the shard count, the same in every process and every release (Swift's `Hasher` is seeded per run,
+/// so it must not be used here).
+public struct ShardMap: Sendable, Hashable {
+    /// Number of shards, at least 1.
+    public let shards: Int
+
+    public init(shards: Int) {
+        precondition(shards >= 1, "a shard map needs at least one shard")
+        self.shards = shards
+    }
+
+    /// The shard in `0..<shards` for one venue's instrument.
+    public func shard(venue: Venue, instrument: String) -> Int {
+        Int(Self.fnv1a64("\(venue.rawValue)|\(instrument)") % UInt64(shards))
+    }
+
+    /// FNV-1a, 64-bit, over the UTF-8 bytes.
+    public static func fnv1a64(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}

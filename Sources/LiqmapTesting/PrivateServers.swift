@@ -1,0 +1,128 @@
+import Foundation
+import Glibc
+
+/// A private Redis or PostgreSQL server for one test, started through `Deploy/local/services` with
+/// its own data folder and free ports, so a test can kill and restart it without touching anyone
+/// else's server.
+public final class PrivateServers: Sendable {
+    /// Which server.
+    public enum Service: String, Sendable { case redis, postgres }
+
+    public let home: String
+    public let redisPort: Int
+    public let postgresPort: Int
+
+    public var redisURL: String { "redis://127.0.0.1:\(redisPort)" }
+    public var postgresURL: String { "postgresql://liqmap@127.0.0.1:\(postgresPort)/liqmap" }
+
+    /// Picks free ports and a temporary folder; starts nothing yet.
+    public init() throws {
+        home = NSTemporaryDirectory() + "liqmap-test-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        _ = chmod(home, 0o755)  // PostgreSQL runs as the postgres user and must reach its data folder
+        redisPort = try Self.freePort()
+        postgresPort = try Self.freePort(avoiding: redisPort)
+    }
+
+    /// `services up <service>`.
+    public func start(_ service: Service) throws { try run("up", service) }
+    /// `services kill <service>`: kill -9 Redis, immediate stop (SIGQUIT) PostgreSQL.
+    public func kill(_ service: Service) throws { try run("kill", service) }
+    /// `services down <service>`.
+    public func stop(_ service: Service) throws { try run("down", service) }
+
+    /// Stops both servers (ignoring ones never started) and deletes the folder.
+    public func tearDown() {
+        try? run("down", .redis)
+        try? run("down", .postgres)
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    /// The failure of a `services` call, with what it printed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private func run(_ verb: String, _ service: Service) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LIQMAP_HOME"] = home
+        environment["LIQMAP_REDIS_PORT"] = String(redisPort)
+        environment["LIQMAP_PG_PORT"] = String(postgresPort)
+        environment["LIQMAP_PG_FSYNC"] = "off"
+        // Output goes to a file, not a pipe: the daemons the script starts must not hold our end open.
+        let logPath = home + "/services-\(verb)-\(service.rawValue).log"
+        let status = try Self.spawnAndWait([Self.servicesScript, verb, service.rawValue], environment: environment, output: logPath)
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw Failure(description: "Deploy/local/services \(verb) \(service.rawValue) exited \(status): \(text)")
+        }
+    }
+
+    /// posix_spawn + waitpid (Foundation's Process can miss the child's exit off the main thread).
+    static func spawnAndWait(_ argv: [String], environment: [String: String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        // The test runner blocks some signals; a server must start with none blocked and default
+        // handlers, or it would ignore the SIGTERM that `services down` sends.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure(description: "waitpid failed: \(errno)") }
+        }
+        // WIFEXITED / WEXITSTATUS, spelled out (the C macros do not import).
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// `<repo>/Deploy/local/services`, found from this file's path.
+    static let servicesScript: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // PrivateServers.swift, LiqmapTesting, Sources
+        return url.appendingPathComponent("Deploy/local/services").path
+    }()
+
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    static func freePort(avoiding other: Int = 0) throws -> Int {
+        for _ in 0..<20 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket() failed") }
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
+            guard bound == 0 else { continue }
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            if port != other { return port }
+        }
+        throw Failure(description: "no free port found")
+    }
+}
