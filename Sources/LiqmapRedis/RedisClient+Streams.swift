@@ -14,7 +14,26 @@ extension RedisClient {
     public func xaddPipelined(_ key: String, entries: [[(name: String, value: [UInt8])]], trim: StreamTrim? = nil)
         throws(RedisError) -> [String]
     {
-        let replies = try pipeline(entries.map { Self.xaddArguments(key, id: "*", fields: $0, trim: trim) })
+        let trimArguments = trim?.arguments ?? []
+        // Reserve the exact size up front: growing a multi-megabyte buffer by doubling costs page faults.
+        var capacity = 0
+        for fields in entries {
+            capacity += 64 + key.utf8.count
+            for field in fields { capacity += 28 + field.name.utf8.count + field.value.count }
+        }
+        var writer = RESPWriter(reservingCapacity: capacity)
+        for fields in entries {
+            writer.begin(arguments: 3 + trimArguments.count + 2 * fields.count)
+            writer.argument("XADD")
+            writer.argument(key)
+            for t in trimArguments { writer.argument(t) }
+            writer.argument("*")
+            for field in fields {
+                writer.argument(field.name)
+                writer.argument(field.value)
+            }
+        }
+        let replies = try pipeline(writer)
         var ids: [String] = []
         ids.reserveCapacity(replies.count)
         for reply in replies {

@@ -48,8 +48,15 @@ public actor RedisClient {
 
     /// Sends many commands in one round trip; replies come back in order, error replies in place.
     public func pipeline(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
-        if commands.isEmpty { return [] }
-        return try withConnection { connection throws(RedisError) in try connection.pipeline(commands) }
+        var writer = RESPWriter(reservingCapacity: commands.count * 64)
+        for command in commands { writer.command(command) }
+        return try pipeline(writer)
+    }
+
+    /// Sends the commands already encoded in `writer` in one round trip.
+    public func pipeline(_ writer: RESPWriter) throws(RedisError) -> [RedisReply] {
+        if writer.commands == 0 { return [] }
+        return try withConnection { connection throws(RedisError) in try connection.pipeline(writer) }
     }
 
     /// Closes the connection now (the next call reconnects).

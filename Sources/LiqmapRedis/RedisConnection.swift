@@ -53,19 +53,19 @@ final class RedisConnection {
         return Self.convert(reply)
     }
 
-    /// Pipelining: appends every command to the output buffer, then reads all the replies in order
-    /// (the first read writes the whole buffer in one go). Error replies are returned in place.
-    func pipeline(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
+    /// Pipelining: hands hiredis the whole RESP buffer at once, then reads all the replies in order
+    /// (the first read writes the buffer). Error replies are returned in place.
+    func pipeline(_ writer: RESPWriter) throws(RedisError) -> [RedisReply] {
         try ensureUsable()
-        for args in commands {
-            let status = Self.withArgv(args) { argc, argv, lengths in
-                redisAppendCommandArgv(context, argc, argv, lengths)
+        let status = writer.bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                redisAppendFormattedCommand(context, $0, buffer.count)
             }
-            guard status == REDIS_OK else { throw failure("pipeline append") }
         }
+        guard status == REDIS_OK else { throw failure("pipeline append") }
         var replies: [RedisReply] = []
-        replies.reserveCapacity(commands.count)
-        for _ in commands {
+        replies.reserveCapacity(writer.commands)
+        for _ in 0..<writer.commands {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure("pipeline read") }
             replies.append(Self.convert(raw.assumingMemoryBound(to: redisReply.self)))

@@ -181,19 +181,25 @@ struct PostgresTests {
         // The holder's session dies server-side (what a crash or a partition looks like).
         let pid = try await a.backendPID()
         #expect(try await killer.query("SELECT pg_terminate_backend(\(pid))").scalar(Bool.self))
-        var acquired = false
-        for _ in 0..<50 where !acquired {
-            acquired = try await b.withConnection { try $0.tryAdvisoryLock(key) }
-            if !acquired { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(acquired, "the lock is free once the holder's session is gone")
+        #expect(try await eventually { try await b.withConnection { try $0.tryAdvisoryLock(key) } },
+                "the lock is free once the holder's session is gone")
         await #expect(throws: PostgresError.self, "the dead session's next call fails") { try await a.query("SELECT 1") }
         #expect(try await a.withConnection { try $0.tryAdvisoryLock(key) } == false, "…and the reconnected one sees the lock taken")
 
-        // A clean disconnect frees it too.
+        // A clean disconnect frees it too (the server ends the backend a moment after the client hangs up).
         await b.disconnect()
-        #expect(try await a.withConnection { try $0.tryAdvisoryLock(key) })
+        #expect(try await eventually { try await a.withConnection { try $0.tryAdvisoryLock(key) } })
         #expect(try await a.withConnection { try $0.advisoryUnlock(key) })
         try await schema.drop()
     }
+}
+
+/// Polls `condition` every 50 ms for up to `seconds`; true as soon as it holds.
+func eventually(seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
 }

@@ -10,6 +10,20 @@ struct NormalizedEventTests {
             .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
     }()
 
+    static let invalidExamples: [URL] = {
+        let dir = Repository.url("Protocols/events/invalid")
+        return ((try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+    }()
+
+    @Test("every file in Protocols/events/invalid is refused, as the JSON Schema refuses it", arguments: invalidExamples)
+    func invalidExample(_ url: URL) throws {
+        let data = try Data(contentsOf: url)
+        if let event = try? JSONDecoder().decode(NormalizedEvent.self, from: data) {
+            #expect(event.invalidReason != nil, "\(url.lastPathComponent) was accepted")
+        }
+    }
+
     @Test("the examples cover every kind")
     func examplesCoverKinds() throws {
         let kinds = try Set(Self.examples.map { try JSONDecoder().decode(NormalizedEvent.self, from: Data(contentsOf: $0)).kind })
