@@ -29,15 +29,7 @@ struct RedisXaddBench: AsyncParsableCommand {
         let key = "liqmap:bench:xadd:\(ProcessInfo.processInfo.processIdentifier)"
         try await redis.send(["DEL", RedisArgument(key)])
         let entry: [(name: String, value: [UInt8])] = (1...fields).map { ("f\($0)", Array("v\($0)".utf8)) }
-        let clock = ContinuousClock()
-        var added = 0
-        let elapsed = try await clock.measure {
-            while added < count {
-                let n = min(pipeline, count - added)
-                _ = try await redis.xaddPipelined(key, entries: Array(repeating: entry, count: n))
-                added += n
-            }
-        }
+        let elapsed = try await xaddAll(redis, key, entry, count: count, perPipeline: pipeline)
         let length = try await redis.xinfoStream(key).length
         guard length == count else { throw ValidationError("stream holds \(length) entries, expected \(count)") }
         report("xadd \(fields) fields, pipeline \(pipeline)", count: count, unit: "entries", elapsed)
@@ -50,17 +42,24 @@ struct RedisXaddBench: AsyncParsableCommand {
         let batch = try EventBatchCodec.encode(EventBatch(source: "bench", sequence: 1, events: Array(repeating: event, count: batchEvents)))
         let batches = max(1, count / batchEvents)
         let perPipeline = max(1, pipeline / 10)
-        var sent = 0
-        let elapsedBatches = try await clock.measure {
-            while sent < batches {
-                let n = min(perPipeline, batches - sent)
-                _ = try await redis.xaddPipelined(key, entries: Array(repeating: batch, count: n))
-                sent += n
-            }
-        }
+        let elapsedBatches = try await xaddAll(redis, key, batch, count: batches, perPipeline: perPipeline)
         report("xadd event batches of \(batchEvents) (\(batch.last!.value.count) bytes), pipeline \(perPipeline)",
                count: batches, unit: "entries", elapsedBatches, extra: batches * batchEvents, extraUnit: "events")
         try await redis.send(["DEL", RedisArgument(key)])
+    }
+
+    /// Adds `count` copies of `entry` in pipelines of `perPipeline`; returns the time taken.
+    private func xaddAll(_ redis: RedisClient, _ key: String, _ entry: [(name: String, value: [UInt8])], count: Int,
+                         perPipeline: Int) async throws -> Duration
+    {
+        var added = 0
+        return try await ContinuousClock().measure {
+            while added < count {
+                let n = min(perPipeline, count - added)
+                _ = try await redis.xaddPipelined(key, entries: Array(repeating: entry, count: n))
+                added += n
+            }
+        }
     }
 }
 

@@ -42,8 +42,7 @@ extension String: PGEncodable, PGDecodable {
 extension Int64: PGEncodable, PGDecodable {
     public var pgParameter: PGParameter { PGParameter(bytes: Array(String(self).utf8), oid: PGType.int8) }
     public init(pgText bytes: [UInt8], oid: UInt32) throws(PostgresError) {
-        guard let v = Int64(String(decoding: bytes, as: UTF8.self)) else { throw pgDecodingError(bytes, "Int64") }
-        self = v
+        self = try decodeInteger(bytes)
     }
 }
 
@@ -55,8 +54,7 @@ extension Int: PGEncodable, PGDecodable {
 extension Int32: PGEncodable, PGDecodable {
     public var pgParameter: PGParameter { PGParameter(bytes: Array(String(self).utf8), oid: PGType.int4) }
     public init(pgText bytes: [UInt8], oid: UInt32) throws(PostgresError) {
-        guard let v = Int32(String(decoding: bytes, as: UTF8.self)) else { throw pgDecodingError(bytes, "Int32") }
-        self = v
+        self = try decodeInteger(bytes)
     }
 }
 
@@ -132,6 +130,12 @@ public struct PGBytes: PGEncodable, PGDecodable, Hashable {
 
 extension Optional: PGEncodable where Wrapped: PGEncodable {
     public var pgParameter: PGParameter { self?.pgParameter ?? .null }
+}
+
+/// Reads a decimal integer cell as `T`, refusing text that is not one or does not fit.
+func decodeInteger<T: FixedWidthInteger>(_ bytes: [UInt8]) throws(PostgresError) -> T {
+    guard let v = T(String(decoding: bytes, as: UTF8.self)) else { throw pgDecodingError(bytes, "\(T.self)") }
+    return v
 }
 
 func pgDecodingError(_ bytes: [UInt8], _ type: String) -> PostgresError {
