@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "LiqmapCore", swiftSettings: strict),
         // The encoding of events on the Redis streams (Protocols/streams.md); pure.
         .target(name: "LiqmapWire", dependencies: ["LiqmapCore"], swiftSettings: strict),
+        // One pure parser per venue behind `FeedParser`, instrument metadata, recording lines.
+        .target(name: "LiqmapExchanges", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // A serial executor on a dedicated thread, for actors that make blocking C calls.
         .target(name: "LiqmapBlocking", swiftSettings: strict),
         // Thin, safe wrappers over the C clients.
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "LiqmapCLI",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig",
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,7 +71,9 @@ let package = Package(
         .target(name: "LiqmapTesting", dependencies: ["LiqmapRedis", "LiqmapPostgres"], swiftSettings: strict),
         .testTarget(
             name: "LiqmapUnitTests",
-            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig", "LiqmapCLI"],
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig", "LiqmapCLI",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

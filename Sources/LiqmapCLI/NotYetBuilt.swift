@@ -45,15 +45,6 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws { try notYetBuilt("status", issue: 7) }
 }
 
-/// `liqmap parse`: frames to normalized events (issue #3).
-struct ParseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Print the normalized events of recorded frames (not yet built).")
-    @Option(help: "The feed the frames come from.") var feed: String
-    @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
-    @Argument(help: "A recording, or - for stdin.") var file: String = "-"
-    func run() async throws { try notYetBuilt("parse", issue: 3) }
-}
-
 /// `liqmap simulate`: a simulated market as wire recordings (issue #4).
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Write or serve a simulated multi-exchange market (not yet built).")

@@ -1,0 +1,76 @@
+import LiqmapCore
+
+/// Turns one exchange frame into normalized events. One implementation per venue, pure (no I/O);
+/// stateful where the venue sends deltas (Bybit tickers), hence `mutating`.
+public protocol FeedParser: Sendable {
+    /// The feed this parser reads.
+    var feed: Feed { get }
+    /// The events of one frame: empty for acks, pongs and unrelated channels; throws for a frame
+    /// that cannot be read (counted and quarantined by the caller, never fatal).
+    mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent]
+}
+
+/// A frame that cannot be read, with the reason (reported on stderr and in the quarantine stream).
+public struct MalformedFrame: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// The parser for each feed, over one instrument registry.
+public enum FeedParsers {
+    public static func make(_ feed: Feed, instruments: InstrumentRegistry) -> any FeedParser {
+        switch feed {
+        case .binanceUSDM, .binanceCOINM: BinanceParser(feed: feed, instruments: instruments)
+        case .bybitLinear, .bybitInverse: BybitParser(feed: feed, instruments: instruments)
+        case .okx: OKXParser(instruments: instruments)
+        case .deribit: DeribitParser(instruments: instruments)
+        case .bitmex: BitMEXParser(instruments: instruments)
+        case .hyperliquid: HyperliquidParser(instruments: instruments)
+        }
+    }
+}
+
+/// Small helpers the venue parsers share.
+enum Field {
+    /// The member as a finite Double, or a malformed-frame error naming it.
+    static func double(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double {
+        guard let value = json[key] else { throw MalformedFrame("missing '\(key)'") }
+        guard let d = value.double, d.isFinite else { throw MalformedFrame("'\(key)' is not a number") }
+        return d
+    }
+
+    /// Like `double`, and > 0 (sizes and prices).
+    static func positive(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double {
+        let d = try double(json, key)
+        guard d > 0 else { throw MalformedFrame("'\(key)' is not positive") }
+        return d
+    }
+
+    /// An optional number: absent, null or "" give nil; anything else must be a finite number.
+    static func optionalDouble(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double? {
+        guard let value = json[key], !value.isNull, value != .string("") else { return nil }
+        guard let d = value.double, d.isFinite else { throw MalformedFrame("'\(key)' is not a number") }
+        return d
+    }
+
+    static func int64(_ json: JSON, _ key: String) throws(MalformedFrame) -> Int64 {
+        guard let value = json[key] else { throw MalformedFrame("missing '\(key)'") }
+        guard let n = value.int64, n >= 0 else { throw MalformedFrame("'\(key)' is not a time/number") }
+        return n
+    }
+
+    static func string(_ json: JSON, _ key: String) throws(MalformedFrame) -> String {
+        guard let value = json[key]?.text, !value.isEmpty else { throw MalformedFrame("missing '\(key)'") }
+        return value
+    }
+
+    static func array(_ json: JSON, _ key: String) throws(MalformedFrame) -> [JSON] {
+        guard let value = json[key]?.array else { throw MalformedFrame("missing array '\(key)'") }
+        return value
+    }
+
+    static func parse(_ frame: String) throws(MalformedFrame) -> JSON {
+        do { return try JSON.parse(frame) } catch { throw MalformedFrame(error.description) }
+    }
+}

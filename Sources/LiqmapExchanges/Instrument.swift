@@ -1,0 +1,87 @@
+import LiqmapCore
+
+/// What a venue's instrument is, as far as normalization needs: the canonical id and how to turn a
+/// venue size into base units and USD.
+public struct Instrument: Sendable, Hashable {
+    /// How a contract's size is expressed.
+    public enum Sizing: Sendable, Hashable {
+        /// Sizes are base units times `contractSize` (1 when the venue sizes in base already).
+        case linear
+        /// Sizes are contracts worth `contractSize` USD each (1 when the venue sizes in USD).
+        case inverse
+    }
+
+    public var symbol: String
+    public var base: String
+    public var quote: String
+    /// `YYYYMMDD` for dated futures, nil for perpetuals.
+    public var expiry: String?
+    public var sizing: Sizing
+    /// Base units per contract (linear) or USD per contract (inverse).
+    public var contractSize: Double
+
+    public init(symbol: String, base: String, quote: String, expiry: String?, sizing: Sizing, contractSize: Double) {
+        self.symbol = symbol
+        self.base = base == "XBT" ? "BTC" : base
+        self.quote = quote
+        self.expiry = expiry
+        self.sizing = sizing
+        self.contractSize = contractSize
+    }
+
+    /// `BASE-QUOTE-PERP` or `BASE-QUOTE-YYYYMMDD`.
+    public var canonicalID: String { "\(base)-\(quote)-\(expiry ?? "PERP")" }
+
+    /// Base quantity and USD notional of `size` venue units at `price`.
+    ///
+    /// Linear: qty = size × contractSize, notional = qty × price (USDT/USDC count as USD).
+    /// Inverse: notional = size × contractSize (USD), qty = notional / price.
+    public func amounts(size: Double, price: Double) -> (qty: Double, notionalUSD: Double) {
+        switch sizing {
+        case .linear:
+            let qty = size * contractSize
+            return (qty, qty * price)
+        case .inverse:
+            let usd = size * contractSize
+            return (usd / price, usd)
+        }
+    }
+}
+
+/// Instrument metadata for all feeds: loaded from venue REST bodies (`--instruments`), with built-in
+/// rules for the common symbol shapes as a fallback. A value from a file wins over a rule.
+public struct InstrumentRegistry: Sendable {
+    private var loaded: [String: Instrument] = [:]
+
+    public init() {}
+
+    private static func key(_ feed: Feed, _ symbol: String) -> String { "\(feed.rawValue)|\(symbol)" }
+
+    /// Adds (or replaces) one instrument for a feed.
+    public mutating func add(_ instrument: Instrument, feed: Feed) {
+        loaded[Self.key(feed, instrument.symbol)] = instrument
+    }
+
+    /// How many instruments were loaded from files.
+    public var loadedCount: Int { loaded.count }
+
+    /// The instrument, from a file if one was loaded, else from the feed's built-in rules.
+    public func resolve(_ symbol: String, feed: Feed) -> Instrument? {
+        if let known = loaded[Self.key(feed, symbol)] { return known }
+        return BuiltInInstruments.resolve(symbol, feed: feed)
+    }
+
+    /// Reads a REST body of instrument metadata (Binance `exchangeInfo`, OKX `public/instruments`,
+    /// BitMEX `instrument/active`, Deribit `public/get_instruments`, Bybit `market/instruments-info`)
+    /// and adds what it describes; returns how many instruments it added.
+    @discardableResult
+    public mutating func load(body: String) throws(MalformedFrame) -> Int {
+        let json = try Field.parse(body)
+        var added = 0
+        for (instrument, feed) in try InstrumentBodies.read(json) {
+            add(instrument, feed: feed)
+            added += 1
+        }
+        return added
+    }
+}

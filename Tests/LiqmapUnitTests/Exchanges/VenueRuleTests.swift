@@ -1,0 +1,161 @@
+import Foundation
+import LiqmapCore
+import LiqmapExchanges
+import Testing
+
+/// One test per venue convention, each on a real frame quoted in shared/reference/wire-formats.md
+/// (copied verbatim into Tests/Fixtures/wire-formats), with the expected numbers worked out by hand.
+@Suite("Venue side and unit conventions")
+struct VenueRuleTests {
+    /// The frames of a wire-formats example file, in order.
+    static func frames(_ name: String) throws -> [String] {
+        try String(contentsOf: Repository.url("Tests/Fixtures/wire-formats/\(name).jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
+    static func frame(_ name: String, containing needle: String) throws -> String {
+        try #require(try frames(name).first { $0.contains(needle) }, "no \(name) example contains \(needle)")
+    }
+
+    static func parse(_ feed: Feed, _ frame: String, recvTs: Int64? = nil, registry: InstrumentRegistry = InstrumentRegistry()) throws -> [NormalizedEvent] {
+        var parser = FeedParsers.make(feed, instruments: registry)
+        return try parser.parse(frame, recvTs: recvTs)
+    }
+
+    static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
+
+    static func liquidation(_ events: [NormalizedEvent]) throws -> Liquidation {
+        let found = events.compactMap { if case .liquidation(let l) = $0.body { l } else { nil } }
+        return try #require(found.first)
+    }
+
+    @Test func binanceSellForceOrderMeansLongLiquidated() throws {
+        let e = try Self.parse(.binanceUSDM, Self.frame("binance-usdm", containing: #""ap":"9910""#))
+        let l = try Self.liquidation(e)
+        #expect(l.side == .long)
+        #expect(l.price == 9910 && l.qty == 0.014 && Self.close(l.notionalUSD, 138.74))
+        #expect(e[0].ts == 1_568_014_460_893 && e[0].instrument == "BTC-USDT-PERP")
+    }
+
+    @Test func binanceForceOrderPriceIsAverageFillAndQtyIsAccumulated() throws {
+        // "S":"BUY","p":"4793.91","ap":"4706.04","l":"0.015","z":"0.014": a short, at ap, for z.
+        let l = try Self.liquidation(try Self.parse(.binanceUSDM, Self.frame("binance-usdm", containing: #""ap":"4706.04""#)))
+        #expect(l.side == .short && l.price == 4706.04 && l.qty == 0.014)
+    }
+
+    @Test func binanceBuyerIsMakerMeansTakerSold() throws {
+        let e = try Self.parse(.binanceCOINM, Self.frame("binance-coinm", containing: #""e":"aggTrade""#))
+        guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
+        #expect(t.side == .sell)
+    }
+
+    @Test func binanceCoinMSizesAreContractsOfContractSizeUSD() throws {
+        // BTCUSD_200925, 3 contracts of 100 USD at ap 9352.7.
+        let l = try Self.liquidation(try Self.parse(.binanceCOINM, Self.frame("binance-coinm", containing: "forceOrder")))
+        #expect(l.notionalUSD == 300 && Self.close(l.qty, 300 / 9352.7) && l.side == .long)
+        // BCHUSD_PERP aggTrade: 3 contracts of 10 USD.
+        let e = try Self.parse(.binanceCOINM, Self.frame("binance-coinm", containing: #""e":"aggTrade""#))
+        guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
+        #expect(t.notionalUSD == 30 && Self.close(t.qty, 30 / 427.91))
+    }
+
+    @Test func binanceContractSizeFromInstrumentFileWins() throws {
+        var registry = InstrumentRegistry()
+        let body = #"{"symbols":[{"symbol":"BCHUSD_PERP","contractType":"PERPETUAL","deliveryDate":4133404800000,"contractSize":25,"baseAsset":"BCH","quoteAsset":"USD"}]}"#
+        #expect(try registry.load(body: body) == 1)
+        let e = try Self.parse(.binanceCOINM, Self.frame("binance-coinm", containing: #""e":"aggTrade""#), registry: registry)
+        guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
+        #expect(t.notionalUSD == 75)
+    }
+
+    @Test func bybitPositionSideSellMeansShortLiquidated() throws {
+        // allLiquidation ROSEUSDT: "S":"Sell","v":"20000","p":"0.04499" — Bybit's S is the position side.
+        let l = try Self.liquidation(try Self.parse(.bybitLinear, Self.frame("bybit-linear", containing: "allLiquidation.ROSEUSDT")))
+        #expect(l.side == .short && l.qty == 20000 && Self.close(l.notionalUSD, 899.8) && l.price == 0.04499)
+    }
+
+    @Test func bybitInverseSizesAreUSD() throws {
+        // liquidation.XRPUSD: "size":"6949","price":"0.5149" → 6949 USD.
+        let l = try Self.liquidation(try Self.parse(.bybitInverse, Self.frame("bybit-inverse", containing: "liquidation.XRPUSD")))
+        #expect(l.notionalUSD == 6949 && Self.close(l.qty, 6949 / 0.5149))
+    }
+
+    @Test func bybitTickerSnapshotGivesMarkAndOpenInterestAndDeltaNeedsSnapshot() throws {
+        let e = try Self.parse(.bybitLinear, Self.frame("bybit-linear", containing: "tickers.BTCUSDT"))
+        #expect(e.map(\.kind) == [.markPrice, .openInterest])
+        guard case .openInterest(let oi) = e[1].body, case .markPrice(let m) = e[0].body else { Issue.record("kinds"); return }
+        #expect(oi.oiQty == 52774.528 && oi.oiUSD == 1_506_861_070.82)
+        #expect(m.price == 28552.81 && m.indexPrice == 28562.25 && m.fundingRate == 0.0001)
+        #expect(throws: MalformedFrame.self) { try Self.parse(.bybitInverse, Self.frame("bybit-inverse", containing: "tickers.BTCUSD")) }
+    }
+
+    @Test func okxSizesAreContractsTimesCtVal() throws {
+        // BTC-USDT-SWAP, ctVal 0.01 BTC: 7 contracts = 0.07 BTC.
+        let e = try Self.parse(.okx, Self.frame("okx", containing: #""tradeId":"219066264""#))
+        guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
+        #expect(t.qty == 0.07 && Self.close(t.notionalUSD, 0.07 * 43568.8) && t.side == .buy)
+    }
+
+    @Test func okxBuyLiquidationOrderClosesAShortAndInverseSizesAreUSD() throws {
+        // XRP-USD-230929 (inverse, ctVal 10 USD): side buy, posSide short, sz 39 at bkPx 0.55205.
+        let l = try Self.liquidation(try Self.parse(.okx, Self.frame("okx", containing: "XRP-USD-230929")))
+        #expect(l.side == .short && l.notionalUSD == 390 && Self.close(l.qty, 390 / 0.55205) && l.price == 0.55205)
+    }
+
+    @Test func okxUnknownContractValueIsMalformed() throws {
+        // IOST-USDT-SWAP's ctVal is not built in: without the instrument file the frame cannot be sized.
+        #expect(throws: MalformedFrame.self) { try Self.parse(.okx, Self.frame("okx", containing: "IOST-USDT-SWAP")) }
+    }
+
+    @Test func deribitTakerFlagTLiquidatesTheTakersSide() throws {
+        // "liquidation":"T","direction":"sell","amount":1120 (USD): the taker was force-sold → long.
+        let e = try Self.parse(.deribit, Self.frame("deribit", containing: #""liquidation":"T""#))
+        #expect(e.map(\.kind) == [.trade, .liquidation])
+        let l = try Self.liquidation(e)
+        #expect(l.side == .long && l.notionalUSD == 1120 && Self.close(l.qty, 1120 / 4469.5))
+    }
+
+    @Test func deribitMakerFlagMLiquidatesTheOppositeSide() throws {
+        // "liquidation":"M","direction":"buy": the maker sold → its long was liquidated.
+        let l = try Self.liquidation(try Self.parse(.deribit, Self.frame("deribit", containing: #""liquidation":"M""#)))
+        #expect(l.side == .long && l.notionalUSD == 2500)
+    }
+
+    @Test func deribitInverseOpenInterestIsUSD() throws {
+        let e = try Self.parse(.deribit, Self.frame("deribit", containing: #""open_interest":66128281"#))
+        guard case .openInterest(let oi) = try #require(e.last).body else { Issue.record("no OI"); return }
+        #expect(oi.oiUSD == 66_128_281 && Self.close(oi.oiQty, 66_128_281 / 10094.1))
+    }
+
+    @Test func bitmexBuyLiquidationMeansShortAndHasNoVenueTime() throws {
+        let frame = try Self.frame("bitmex", containing: #""action":"insert","data":[{"orderID""#)
+        let e = try Self.parse(.bitmex, frame, recvTs: 1_600_000_000_123)
+        let l = try Self.liquidation(e)
+        #expect(l.side == .short && l.notionalUSD == 9214 && Self.close(l.qty, 9214.0 / 10106) && l.price == 10106)
+        #expect(e[0].ts == 1_600_000_000_123, "BitMEX liquidations take the receive time")
+        #expect(try Self.parse(.bitmex, frame)[0].ts == nil, "…and null without one")
+        #expect(try Self.parse(.bitmex, Self.frame("bitmex", containing: #""action":"delete""#)).isEmpty)
+    }
+
+    @Test func bitmexTradesUseHomeAndForeignNotional() throws {
+        let e = try Self.parse(.bitmex, Self.frame("bitmex", containing: #""table":"trade""#))
+        guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
+        #expect(t.qty == 0.015813 && t.notionalUSD == 900 && t.side == .sell)
+        #expect(e[0].ts == 1_615_514_404_608 && e[0].instrument == "BTC-USD-PERP", "XBT is written BTC")
+    }
+
+    @Test func hyperliquidSideBIsTakerBuyAndOpenInterestIsBase() throws {
+        let t = try Self.parse(.hyperliquid, Self.frame("hyperliquid", containing: #""channel":"trades""#))
+        guard case .trade(let trade) = try #require(t.first).body else { Issue.record("not a trade"); return }
+        #expect(trade.side == .buy && trade.qty == 0.38111 && t[0].instrument == "BTC-USDC-PERP")
+        let ctx = try Self.parse(.hyperliquid, Self.frame("hyperliquid", containing: "activeAssetCtx"), recvTs: 5)
+        guard case .openInterest(let oi) = try #require(ctx.last).body else { Issue.record("no OI"); return }
+        #expect(oi.oiQty == 18_617_460 && Self.close(oi.oiUSD ?? 0, 18_617_460 * 0.19963) && ctx[0].ts == 5)
+    }
+
+    @Test("every feed has a parser and golden coverage", arguments: Feed.allCases)
+    func everyFeedRegistered(_ feed: Feed) {
+        #expect(FeedParsers.make(feed, instruments: InstrumentRegistry()).feed == feed)
+        #expect(GoldenTests.cases.contains { $0.feed == feed }, "\(feed.rawValue) has no golden test")
+    }
+}
