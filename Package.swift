@@ -36,6 +36,12 @@ let package = Package(
         // Thin, safe wrappers over the C clients.
         .target(name: "LiqmapRedis", dependencies: ["CHiredis", "LiqmapBlocking"], swiftSettings: strict),
         .target(name: "LiqmapPostgres", dependencies: ["CLibPQ", "LiqmapBlocking"], swiftSettings: strict),
+        // Collectors: batching, publishing to the shard streams, spooling, replay.
+        .target(
+            name: "LiqmapCollector",
+            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // Schema and migrations.
         .target(
             name: "LiqmapStore",
@@ -55,8 +61,8 @@ let package = Package(
         .target(
             name: "LiqmapCLI",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                "LiqmapConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -72,13 +78,17 @@ let package = Package(
         .testTarget(
             name: "LiqmapUnitTests",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapConfig", "LiqmapCLI",
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                "LiqmapConfig", "LiqmapCLI",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapTesting"],
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                "LiqmapTesting",
+            ],
             swiftSettings: strict
         ),
     ],

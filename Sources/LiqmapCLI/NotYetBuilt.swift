@@ -7,19 +7,6 @@ func notYetBuilt(_ command: String, issue: Int) throws -> Never {
     throw ExitCode(2)
 }
 
-/// `liqmap collector`: one exchange collector (issue #3).
-struct CollectorCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "collector", abstract: "Run one exchange collector (not yet built).")
-    @Option(help: "The feed: binance-usdm, binance-coinm, bybit-linear, bybit-inverse, okx, deribit, bitmex, hyperliquid.") var feed: String
-    @Option(help: "Comma-separated venue symbols.") var symbols: String?
-    @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
-    @Option(help: "Replay a recording instead of connecting.") var replay: String?
-    @Option(help: "Replay speed: a factor, or max.") var speed: String?
-    @Option(help: "Record every received frame as RECV_TS_MS<TAB>FRAME.") var record: String?
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try notYetBuilt("collector", issue: 3) }
-}
-
 /// `liqmap aggregator`: one shard's aggregator (issue #5).
 struct AggregatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "aggregator", abstract: "Run the aggregator of one shard (not yet built).")

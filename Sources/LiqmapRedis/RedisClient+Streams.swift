@@ -187,6 +187,15 @@ extension RedisClient {
         }
     }
 
+    /// `XRANGE key start end [COUNT n]`: entries in id order.
+    public func xrange(_ key: String, start: String = "-", end: String = "+", count: Int? = nil) throws(RedisError) -> [StreamEntry] {
+        var args: [RedisArgument] = ["XRANGE", RedisArgument(key), RedisArgument(start), RedisArgument(end)]
+        if let count { args += ["COUNT", RedisArgument(count)] }
+        let reply = try send(args)
+        guard let items = reply.array else { throw RedisError(.unexpectedReply, "XRANGE: \(reply)") }
+        return try items.map { item throws(RedisError) in try Self.entry(item) }
+    }
+
     /// Reads `[id, [field, value, …]]` (or `[id, nil]` for a deleted pending entry).
     static func entry(_ reply: RedisReply) throws(RedisError) -> StreamEntry {
         guard let pair = reply.array, pair.count == 2, let id = pair[0].string else {

@@ -1,0 +1,149 @@
+import Logging
+import LiqmapCore
+import LiqmapRedis
+import LiqmapWire
+
+/// Publishes normalized events to the shard streams (Protocols/streams.md): batches per shard,
+/// pipelined `XADD`s, frames that could not be parsed to the feed's capped quarantine stream.
+///
+/// Never drops an event silently: when Redis cannot be reached, ready batches go to the on-disk spool
+/// (when one is configured) in order and are sent before anything newer once Redis answers; without
+/// a spool the call throws and the caller must retry (back-pressure). A batch whose `XADD` reply was
+/// lost may be in Redis twice; its (`src`, `seq`) lets consumers drop the copy.
+public actor EventPublisher {
+    let redis: RedisClient
+    let source: String
+    let feed: Feed
+    var builder: BatchBuilder
+    let spool: Spool?
+    let logger: Logger
+    /// Entries kept in the quarantine stream.
+    public static let quarantineLength = 10_000
+
+    /// Counters the collector reports.
+    public struct Stats: Sendable, Hashable {
+        public var batches = 0
+        public var events = 0
+        public var quarantined = 0
+        public var spooledBatches = 0
+        public var publishFailures = 0
+    }
+    public private(set) var stats = Stats()
+
+    public init(redis: RedisClient, feed: Feed, source: String, shards: ShardMap, spoolPath: String?, maxEvents: Int = 500,
+                logger: Logger = Logger(label: "liqmap.publisher")) throws
+    {
+        self.redis = redis
+        self.feed = feed
+        self.source = source
+        self.builder = BatchBuilder(shards: shards, maxEvents: maxEvents)
+        self.spool = try spoolPath.map { try Spool(path: $0) }
+        self.logger = logger
+        stats.spooledBatches = spool?.records ?? 0
+    }
+
+    /// Batches waiting on disk for Redis.
+    public var spoolDepth: Int { spool?.records ?? 0 }
+
+    /// Adds events; sends the batches they complete.
+    public func publish(_ events: [NormalizedEvent], now: Int64) async throws {
+        try await send(builder.add(events, now: now))
+    }
+
+    /// Sends batches older than `interval` ms (0: every pending batch).
+    public func flush(now: Int64, interval: Int64 = 0) async throws {
+        try await send(builder.due(now: now, interval: interval))
+    }
+
+    /// Puts an unreadable frame in the feed's quarantine stream (capped; best effort: a Redis outage
+    /// here is counted, since the frame was never an event).
+    public func quarantine(frame: String, reason: String, recvTs: Int64?) async {
+        let fields: [(name: String, value: [UInt8])] = [
+            ("feed", Array(feed.rawValue.utf8)), ("reason", Array(reason.utf8)),
+            ("recv_ts", Array((recvTs.map(String.init) ?? "").utf8)), ("frame", Array(frame.utf8.prefix(1 << 20))),
+        ]
+        do {
+            try await redis.xadd(StreamKeys.quarantine(feed: feed), fields: fields, trim: .maxLength(Self.quarantineLength))
+            stats.quarantined += 1
+        } catch {
+            stats.publishFailures += 1
+            logger.warning("quarantine write failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends what the spool holds, oldest first; true when it is empty afterwards.
+    @discardableResult
+    public func drainSpool() async -> Bool {
+        guard let spool, spool.records > 0 else { return true }
+        do {
+            let records = try spool.readAll()
+            try await xadd(records)
+            try spool.clear()
+            logger.notice("spool drained", metadata: ["batches": "\(records.count)"])
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func send(_ ready: [BatchBuilder.Ready]) async throws {
+        if ready.isEmpty { return }
+        var records: [(shard: Int, fields: [(name: String, value: [UInt8])])] = []
+        for r in ready {
+            records.append((r.shard, try EventBatchCodec.encode(EventBatch(source: source, sequence: r.sequence, events: r.events))))
+        }
+        // Keep order: nothing new goes to Redis while older batches wait in the spool.
+        if let spool, spool.records > 0, !(await drainSpool()) {
+            try spoolAll(records)
+            return
+        }
+        do {
+            try await xadd(records)
+            stats.batches += ready.count
+            stats.events += ready.reduce(0) { $0 + $1.events.count }
+        } catch let error as RedisError where error.kind == .connection && spool != nil {
+            stats.publishFailures += 1
+            logger.warning("redis unreachable: spooling batches to disk", metadata: ["error": "\(error)", "batches": "\(ready.count)"])
+            try spoolAll(records)
+        }
+    }
+
+    private func spoolAll(_ records: [(shard: Int, fields: [(name: String, value: [UInt8])])]) throws {
+        guard let spool else { return }
+        for r in records { try spool.append(shard: r.shard, fields: r.fields) }
+        stats.spooledBatches = spool.records
+    }
+
+    private func xadd(_ records: [(shard: Int, fields: [(name: String, value: [UInt8])])]) async throws {
+        var writer = RESPWriter()
+        for r in records {
+            writer.command(RedisClient.xaddArguments(StreamKeys.events(shard: r.shard), id: "*", fields: r.fields, trim: nil))
+        }
+        for reply in try await redis.pipeline(writer) {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+    }
+}
+
+extension EventPublisher {
+    /// Trims each shard stream longer than `maxLength` down to what its consumer groups have
+    /// acknowledged (``StreamTrimPolicy``); a stream nobody reads yet is left alone. Returns the
+    /// entries removed.
+    @discardableResult
+    public func trimStreams(shards: Int, maxLength: Int) async throws -> Int {
+        var removed = 0
+        for shard in 0..<shards {
+            let key = StreamKeys.events(shard: shard)
+            guard try await redis.send(["EXISTS", RedisArgument(key)]).int == 1 else { continue }
+            guard try await redis.xinfoStream(key).length > maxLength else { continue }
+            var groups: [StreamTrimPolicy.GroupState] = []
+            for g in try await redis.xinfoGroups(key) {
+                let pending = g.pending > 0 ? try await redis.xpendingSummary(key, group: g.name).smallestID : nil
+                groups.append(.init(oldestPending: pending, lastDelivered: g.lastDeliveredID))
+            }
+            guard let minID = StreamTrimPolicy.minID(groups: groups) else { continue }
+            removed += Int(try await redis.send(["XTRIM", RedisArgument(key), "MINID", RedisArgument(minID)]).int ?? 0)
+        }
+        return removed
+    }
+}
