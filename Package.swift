@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C clients, through pkg-config (apt: libhiredis-dev, libpq-dev).
@@ -39,7 +44,16 @@ let package = Package(
         // Collectors: batching, publishing to the shard streams, spooling, replay.
         .target(
             name: "LiqmapCollector",
-            dependencies: ["LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // Schema and migrations.
@@ -63,6 +77,8 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -74,7 +90,18 @@ let package = Package(
         ),
 
         // Test support: starts private Redis/PostgreSQL servers through Deploy/local/services.
-        .target(name: "LiqmapTesting", dependencies: ["LiqmapRedis", "LiqmapPostgres"], swiftSettings: strict),
+        .target(
+            name: "LiqmapTesting",
+            dependencies: [
+                "LiqmapRedis", "LiqmapPostgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LiqmapUnitTests",
             dependencies: [

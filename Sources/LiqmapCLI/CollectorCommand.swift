@@ -5,11 +5,14 @@ import LiqmapConfig
 import LiqmapCore
 import LiqmapExchanges
 import LiqmapRedis
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `liqmap collector`: one exchange feed → normalized events → the shard streams on Redis.
 struct CollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "collector", abstract: "Run one exchange collector (live connections not built yet: use --replay).")
+        commandName: "collector", abstract: "Run one exchange collector: live, or replaying a recording.")
     @Option(help: "The feed: \(Feed.allCases.map(\.rawValue).joined(separator: ", ")).") var feed: String
     @Option(help: "Comma-separated venue symbols.") var symbols: String?
     @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
@@ -18,6 +21,8 @@ struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Record every received frame as RECV_TS_MS<TAB>FRAME.") var record: String?
     @Option(help: "Where batches wait while Redis is unreachable (default: $LIQMAP_HOME/spool/<feed>.spool).") var spool: String?
     @Option(help: "Producer id in the stream entries (default: <feed>@<host>:<pid>).") var source: String?
+    @Option(help: "WebSocket base URL replacing the venue's host, e.g. ws://127.0.0.1:9000 (loopback exchange, simulator).") var endpoint: String?
+    @Option(help: "REST base URL replacing the venue's host, e.g. http://127.0.0.1:9000.") var restEndpoint: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -31,22 +36,34 @@ struct CollectorCommand: AsyncParsableCommand {
             guard let factor = Double(speed), factor > 0 else { throw ValidationError("--speed takes a positive factor or max") }
             replaySpeed = factor
         }
-        guard let replay else {
-            if record != nil { throw ValidationError("--record needs a live connection, which is not built yet (issue #3)") }
-            try notYetBuilt("collector (live connections; --replay works)", issue: 3)
-        }
         let settings = try await connection.settings()
         let logger = makeLogger("liqmap.collector", settings: settings)
-        let registry = try loadInstruments(instruments)
         let home = ProcessInfo.processInfo.environment["LIQMAP_HOME"] ?? ".liqmap"
         let host = ProcessInfo.processInfo.hostName
         let publisher = try EventPublisher(
             redis: try RedisClient(url: settings.redisURL), feed: feed,
             source: source ?? "\(feed.rawValue)@\(host):\(ProcessInfo.processInfo.processIdentifier)",
             shards: ShardMap(shards: settings.shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", logger: logger)
-        var session = ParseSession(feed: feed, instruments: registry)
-        try await Replay(path: replay, speed: replaySpeed).run(session: &session, publisher: publisher, logger: logger)
-        let stats = await publisher.stats
-        printError("\(session.summary) batches=\(stats.batches) published=\(stats.events) quarantined=\(stats.quarantined)")
+        if let replay {
+            var session = ParseSession(feed: feed, instruments: try loadInstruments(instruments))
+            try await Replay(path: replay, speed: replaySpeed).run(session: &session, publisher: publisher, logger: logger)
+            let stats = await publisher.stats
+            printError("\(session.summary) batches=\(stats.batches) published=\(stats.events) quarantined=\(stats.quarantined)")
+            return
+        }
+        let spec = FeedConnections.spec(feed)
+        let registry = await InstrumentSource(spec: spec, files: instruments, restBase: restEndpoint,
+                                              cacheDirectory: "\(home)/instruments", logger: logger).load()
+        let core = try CollectorCore(session: ParseSession(feed: feed, instruments: registry), publisher: publisher,
+                                     recordPath: record, logger: logger)
+        let list = symbols.map { $0.split(separator: ",").map(String.init) } ?? spec.defaultSymbols
+        var collector = LiveCollector(spec: spec, symbols: list, wsBase: endpoint, restBase: restEndpoint, core: core,
+                                      publisher: publisher, logger: logger)
+        collector.trim = (settings.shards, settings.streamMaxLength)
+        logger.info("collector starting", metadata: ["feed": "\(feed.rawValue)", "symbols": "\(list.joined(separator: ","))"])
+        let group = ServiceGroup(services: [collector], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        let counters = await core.counters
+        printError("frames=\(counters.frames) events=\(counters.events) malformed=\(counters.malformed) duplicates=\(counters.duplicatesDropped) reconnects=\(counters.reconnects)")
     }
 }

@@ -5,6 +5,9 @@ import LiqmapCore
 public protocol FeedParser: Sendable {
     /// The feed this parser reads.
     var feed: Feed { get }
+    /// The instrument metadata it sizes events with (replaceable when the collector refreshes it,
+    /// without losing the parser's other state).
+    var instruments: InstrumentRegistry { get set }
     /// The events of one frame: empty for acks, pongs and unrelated channels; throws for a frame
     /// that cannot be read (counted and quarantined by the caller, never fatal).
     mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent]

@@ -23,6 +23,9 @@ public struct ParseSession: Sendable {
 
     public var feed: Feed { parser.feed }
 
+    /// Swaps in refreshed instrument metadata; the parser keeps its other state (ticker snapshots, marks).
+    public mutating func updateInstruments(_ registry: InstrumentRegistry) { parser.instruments = registry }
+
     /// Parses one recording line (see ``RecordingLine``).
     public mutating func line(_ line: Substring) -> Outcome {
         switch RecordingLine.split(line) {

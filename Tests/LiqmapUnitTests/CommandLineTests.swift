@@ -21,7 +21,7 @@ struct CommandLineTests {
     }
 
     @Test("commands whose issue has not landed exit 2 instead of pretending", arguments: [
-        ["collector", "--feed", "okx"], ["aggregator", "--shard", "0", "--shards", "1"], ["gateway"], ["status"],
+        ["aggregator", "--shard", "0", "--shards", "1"], ["gateway"], ["status"],
         ["simulate"],
     ])
     func notYetBuilt(_ arguments: [String]) async throws {

@@ -13,7 +13,7 @@ import LiqmapCore
 ///   last mark price this parser saw for the symbol (malformed until one was seen).
 public struct BinanceParser: FeedParser {
     public let feed: Feed
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
     /// Last mark price per symbol (for inverse open interest from REST, which carries no price).
     var lastMark: [String: Double] = [:]
 

@@ -8,7 +8,8 @@ import LiqmapCore
 ///   the instrument file nor the `<BASE>USD(T)` shape resolve are malformed (unknown instrument).
 /// * `liquidation`: `side` is the liquidation **order** side: `Buy` closes a **short**; `price` is
 ///   the order price; `leavesQty` contracts on `insert` (updates and deletes only shrink or remove
-///   the resting order and give nothing). No venue time: `ts` is the receive time (null without one).
+///   the resting order, and the `partial` sent on every (re)subscribe repeats orders already
+///   inserted: all give nothing). No venue time: `ts` is the receive time (null without one).
 ///   The contract value must be known (XBTUSD 1 USD, linear contracts from the instrument file);
 ///   quanto contracts are malformed with that reason.
 /// * `instrument`: `markPrice` → `mark_price` (with `indicativeSettlePrice`/`fundingRate` when the row has
@@ -18,7 +19,7 @@ import LiqmapCore
 /// * Welcome, subscribe acks and the text `pong` give nothing.
 public struct BitMEXParser: FeedParser {
     public let feed = Feed.bitmex
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
     var lastMark: [String: Double] = [:]
 
     public init(instruments: InstrumentRegistry) { self.instruments = instruments }
@@ -44,7 +45,7 @@ public struct BitMEXParser: FeedParser {
                     id: try Field.string(row, "trdMatchID"), side: side, price: try Field.positive(row, "price"),
                     qty: try Field.positive(row, "homeNotional"), notionalUSD: try Field.positive(row, "foreignNotional")))))
             }
-        case "liquidation" where action == "insert" || action == "partial":
+        case "liquidation" where action == "insert":
             for row in rows {
                 let symbol = try Field.string(row, "symbol")
                 guard let inst = try instrument(symbol), Self.usdQuotes.contains(inst.quote) else { continue }

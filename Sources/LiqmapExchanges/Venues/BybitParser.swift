@@ -16,7 +16,7 @@ import LiqmapCore
 ///   bodies are malformed with a reason that says so.
 public struct BybitParser: FeedParser {
     public let feed: Feed
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
     /// Merged ticker fields per symbol.
     var tickers: [String: [String: JSON]] = [:]
 

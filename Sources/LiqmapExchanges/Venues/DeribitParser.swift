@@ -14,7 +14,7 @@ import LiqmapCore
 /// * Acks (`result`), `heartbeat`/`test_request` and other channels give nothing.
 public struct DeribitParser: FeedParser {
     public let feed = Feed.deribit
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
 
     public init(instruments: InstrumentRegistry) { self.instruments = instruments }
 

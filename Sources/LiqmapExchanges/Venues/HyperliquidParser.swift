@@ -10,7 +10,7 @@ import LiqmapCore
 /// * `subscriptionResponse`, `pong` and other channels give nothing; spot pairs (`@107`) are skipped.
 public struct HyperliquidParser: FeedParser {
     public let feed = Feed.hyperliquid
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
 
     public init(instruments: InstrumentRegistry) { self.instruments = instruments }
 

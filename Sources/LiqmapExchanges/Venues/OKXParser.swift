@@ -13,7 +13,7 @@ import LiqmapCore
 /// * The text `pong`, `event` frames (acks, errors, notices) and other channels give nothing.
 public struct OKXParser: FeedParser {
     public let feed = Feed.okx
-    let instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry
     var lastMark: [String: Double] = [:]
 
     public init(instruments: InstrumentRegistry) { self.instruments = instruments }

@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import LiqmapCollector
+import LiqmapCore
+import LiqmapExchanges
+import LiqmapRedis
+import LiqmapTesting
+import LiqmapWire
+import Testing
+
+/// The real collector, connected to the loopback exchange over WebSocket, publishing to a private Redis.
+@Suite("Live collector against the loopback exchange", .serialized, .timeLimit(.minutes(3)))
+struct LiveCollectorTests {
+    /// Synthetic aggTrade frames shaped like the recorded Binance frames (Tests/Fixtures/binance_usdm),
+    /// with consecutive ids: test load, not market data.
+    static func aggTrades(_ count: Int, symbol: String = "BTCUSDT") -> [String] {
+        (0..<count).map { i in
+            let price = 30_000 + Double(i % 1000) / 10
+            return #"{"stream":"\#(symbol.lowercased())@aggTrade","data":{"e":"aggTrade","E":\#(1_700_000_000_000 + i),"a":\#(i + 1),"s":"\#(symbol)","p":"\#(price)","q":"0.0\#(i % 9 + 1)","f":\#(i),"l":\#(i),"T":\#(1_700_000_000_000 + i),"m":\#(i % 2 == 0)}}"#
+        }
+    }
+
+    /// Counts the events in every shard stream, and collects their trade ids.
+    static func published(_ redis: RedisClient, shards: Int) async throws -> (count: Int, ids: [String]) {
+        var ids: [String] = []
+        for shard in 0..<shards {
+            for entry in try await redis.xrange(StreamKeys.events(shard: shard)) {
+                for e in try EventBatchCodec.decode(entry.pairs).events {
+                    if case .trade(let t) = e.body { ids.append(t.id) }
+                }
+            }
+        }
+        return (ids.count, ids)
+    }
+
+    struct Harness {
+        let servers: PrivateServers
+        let redis: RedisClient
+        let exchange: LoopbackExchange
+        let core: CollectorCore
+        let task: Task<Void, any Error>
+    }
+
+    static func start(_ script: LoopbackExchange.Script, spec: any FeedConnectionSpec = FeedConnections.spec(.binanceUSDM),
+                      configure: (inout LiveCollector) -> Void = { _ in }) async throws -> Harness {
+        let servers = try PrivateServers()
+        try servers.start(.redis)
+        let redis = try RedisClient(url: servers.redisURL)
+        let exchange = LoopbackExchange(script: script)
+        let port = try await exchange.start()
+        let logger = Logger(label: "test.collector")
+        let publisher = try EventPublisher(redis: redis, feed: spec.feed, source: "test", shards: ShardMap(shards: 2),
+                                           spoolPath: servers.home + "/spool")
+        let core = try CollectorCore(session: ParseSession(feed: spec.feed, instruments: InstrumentRegistry()), publisher: publisher,
+                                     recordPath: servers.home + "/recording.rec", logger: logger)
+        var collector = LiveCollector(spec: spec, symbols: ["BTCUSDT"], wsBase: "ws://127.0.0.1:\(port)",
+                                      restBase: "http://127.0.0.1:\(port)", core: core, publisher: publisher, logger: logger)
+        collector.backoff = Backoff(base: 0.01, cap: 0.05)
+        configure(&collector)
+        let running = collector
+        let task = Task { try await running.runUntilCancelled() }
+        return Harness(servers: servers, redis: redis, exchange: exchange, core: core, task: task)
+    }
+
+    /// Stops the collector (its last batches flushed) but leaves Redis up for the checks.
+    static func halt(_ h: Harness) async {
+        h.task.cancel()
+        _ = await h.task.result
+        await h.exchange.stop()
+    }
+
+    static func stop(_ h: Harness) async {
+        await halt(h)
+        h.servers.tearDown()
+    }
+
+    static func waitFor(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    @Test("20 forced disconnects during 100k events: Redis holds every event exactly once")
+    func disconnectStorm() async throws {
+        var script = LoopbackExchange.Script(frames: Self.aggTrades(100_000))
+        script.framesPerConnection = 4_700
+        script.disconnects = 20
+        script.overlapOnReconnect = 300
+        let h = try await Self.start(script)
+        let done = try await Self.waitFor(120) { try await Self.published(h.redis, shards: 2).count >= 100_000 && h.exchange.position >= 100_000 }
+        try await Task.sleep(for: .milliseconds(300))  // anything late would show up as a duplicate now
+        let (count, ids) = try await Self.published(h.redis, shards: 2)
+        let counters = await h.core.counters
+        await Self.stop(h)
+        #expect(done)
+        #expect(count == 100_000, "no loss, no duplicate")
+        #expect(Set(ids) == Set((1...100_000).map(String.init)))
+        #expect(counters.reconnects >= 20)
+        #expect(h.exchange.connections == 21)
+        #expect(counters.duplicatesDropped >= 20 * 300 - 300, "the replayed overlap was dropped, not published")
+        #expect(counters.malformed == 0)
+    }
+
+    @Test("1,000 garbage frames: counted as malformed, quarantined, no reconnect")
+    func garbage() async throws {
+        var frames = Self.aggTrades(5_000)
+        for i in 0..<1_000 { frames.insert(i % 2 == 0 ? "{\"stream\":\"x\",\"data\":{\"e\":\"aggTrade\",\"p\":" : "\u{7f}garbage \(i)", at: i * 5) }
+        let h = try await Self.start(LoopbackExchange.Script(frames: frames))
+        let done = try await Self.waitFor(60) {
+            let malformed = await h.core.counters.malformed
+            return try await Self.published(h.redis, shards: 2).count >= 5_000 && malformed >= 1_000
+        }
+        let counters = await h.core.counters
+        let quarantined = try await h.redis.xinfoStream(StreamKeys.quarantine(feed: .binanceUSDM)).length
+        let published = try await Self.published(h.redis, shards: 2).count
+        await Self.stop(h)
+        #expect(done)
+        #expect(counters.malformed == 1_000)
+        #expect(quarantined == 1_000)
+        #expect(counters.reconnects == 0 && h.exchange.connections == 1)
+        #expect(published == 5_000)
+    }
+
+    /// A venue spec with fast timers, to see keepalive and rollover happen within a test.
+    struct FastSpec: FeedConnectionSpec {
+        let feed = Feed.binanceUSDM
+        var defaultSymbols: [String] { ["BTCUSDT"] }
+        func plans(symbols: [String], ws: String?) -> [ConnectionPlan] {
+            BinanceConnection(feed: .binanceUSDM).plans(symbols: symbols, ws: ws).map { ConnectionPlan(url: $0.url, subscribe: [#"{"method":"SUBSCRIBE","params":["btcusdt@aggTrade"],"id":1}"#]) }
+        }
+        var keepalive: Keepalive { .send(message: "ping", seconds: 0.1) }
+        func instrumentURLs(rest: String?) -> [String] { [] }
+    }
+
+    @Test("keepalive pings are sent and pongs ignored; a lifetime rollover opens the successor first and loses nothing")
+    func keepaliveAndRollover() async throws {
+        var script = LoopbackExchange.Script(frames: Self.aggTrades(2_000))
+        script.overlapOnReconnect = 2_000  // the successor replays everything: all duplicates
+        let h = try await Self.start(script, spec: FastSpec()) { c in
+            c.lifetimeOverride = 0.6
+            c.rolloverOverlap = 0.3
+        }
+        let done = try await Self.waitFor(30) { h.exchange.connections >= 3 && h.exchange.pingsAnswered >= 3 }
+        await Self.halt(h)
+        let counters = await h.core.counters
+        let (count, ids) = try await Self.published(h.redis, shards: 2)
+        let recording = try String(contentsOfFile: h.servers.home + "/recording.rec", encoding: .utf8)
+        h.servers.tearDown()
+        #expect(done)
+        #expect(h.exchange.received.contains(#"{"method":"SUBSCRIBE","params":["btcusdt@aggTrade"],"id":1}"#))
+        #expect(count == 2_000 && Set(ids).count == 2_000, "rollovers replayed everything; nothing was published twice")
+        #expect(counters.malformed == 0, "pongs are not malformed frames")
+        #expect(counters.duplicatesDropped >= 2_000)
+        #expect(counters.reconnects == 0, "a rollover is not a reconnect")
+        #expect(recording.split(separator: "\n").count == counters.frames, "--record wrote every received frame")
+    }
+}
