@@ -11,7 +11,7 @@ import LiqmapWire
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure the Redis and PostgreSQL wrappers against the real servers.",
-        subcommands: [RedisXaddBench.self, PostgresCopyBench.self])
+        subcommands: [RedisXaddBench.self, PostgresCopyBench.self, ParseBench.self, CollectorBench.self])
 }
 
 /// Pipelined `XADD` through ``RedisClient``, shaped like `redis-benchmark -P N -c 1 XADD key * f v …`.
@@ -39,7 +39,7 @@ struct RedisXaddBench: AsyncParsableCommand {
         let event = NormalizedEvent(venue: .binance, feed: .binanceUSDM, symbol: "BTCUSDT", instrument: "BTC-USDT-PERP",
                                     ts: 1_700_000_000_000, recvTs: 1_700_000_000_005,
                                     body: .trade(Trade(id: "123456789", side: .buy, price: 37_000.5, qty: 0.014, notionalUSD: 518.007)))
-        let batch = try EventBatchCodec.encode(EventBatch(source: "bench", sequence: 1, events: Array(repeating: event, count: batchEvents)))
+        let batch = EventBatchCodec.encode(EventBatch(source: "bench", sequence: 1, events: Array(repeating: event, count: batchEvents)))
         let batches = max(1, count / batchEvents)
         let perPipeline = max(1, pipeline / 10)
         let elapsedBatches = try await xaddAll(redis, key, batch, count: batches, perPipeline: perPipeline)

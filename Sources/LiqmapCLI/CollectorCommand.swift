@@ -4,6 +4,7 @@ import LiqmapCollector
 import LiqmapConfig
 import LiqmapCore
 import LiqmapExchanges
+import LiqmapObservability
 import LiqmapRedis
 import Logging
 import ServiceLifecycle
@@ -23,6 +24,7 @@ struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Producer id in the stream entries (default: <feed>@<host>:<pid>).") var source: String?
     @Option(help: "WebSocket base URL replacing the venue's host, e.g. ws://127.0.0.1:9000 (loopback exchange, simulator).") var endpoint: String?
     @Option(help: "REST base URL replacing the venue's host, e.g. http://127.0.0.1:9000.") var restEndpoint: String?
+    @Option(help: "Serve /metrics and /healthz on this port (127.0.0.1; 0 picks a free port; off when not given).") var metricsPort: Int?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -61,7 +63,11 @@ struct CollectorCommand: AsyncParsableCommand {
                                       publisher: publisher, logger: logger)
         collector.trim = (settings.shards, settings.streamMaxLength)
         logger.info("collector starting", metadata: ["feed": "\(feed.rawValue)", "symbols": "\(list.joined(separator: ","))"])
-        let group = ServiceGroup(services: [collector], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = [collector]
+        if let metricsPort {
+            services.append(MetricsServer(port: metricsPort, registry: Observability.bootstrap(), logger: logger))
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         let counters = await core.counters
         printError("frames=\(counters.frames) events=\(counters.events) malformed=\(counters.malformed) duplicates=\(counters.duplicatesDropped) reconnects=\(counters.reconnects)")

@@ -26,9 +26,7 @@ struct ParseCommand: ParsableCommand {
             input = data
         }
         var session = ParseSession(feed: feed, instruments: registry)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var out = Data()
+        var out: [UInt8] = []
         let text = String(decoding: input, as: UTF8.self)
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -37,18 +35,18 @@ struct ParseCommand: ParsableCommand {
             case .skipped: continue
             case .events(let events):
                 for e in events {
-                    out.append(try encoder.encode(e))
+                    e.appendJSON(to: &out)
                     out.append(0x0A)
                 }
             case .malformed(let reason):
                 printError("line \(lineNumber): malformed: \(reason)")
             }
             if out.count > 1 << 16 {
-                FileHandle.standardOutput.write(out)
+                FileHandle.standardOutput.write(Data(out))
                 out.removeAll(keepingCapacity: true)
             }
         }
-        FileHandle.standardOutput.write(out)
+        FileHandle.standardOutput.write(Data(out))
         printError(session.summary)
     }
 }

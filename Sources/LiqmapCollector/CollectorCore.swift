@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import LiqmapCore
 import LiqmapExchanges
+import CoreMetrics
 
 /// The state one collector process shares across its connections: the parser session, duplicate
 /// suppression, the recorder and the publisher. Every received frame goes through ``handle(_:recvTs:)``.
@@ -11,6 +12,7 @@ public actor CollectorCore {
     let publisher: EventPublisher
     let recorder: FileHandle?
     let logger: Logger
+    let metrics: CollectorMetrics
 
     /// Counters the collector reports (and the tests assert on).
     public struct Counters: Sendable, Hashable {
@@ -28,6 +30,7 @@ public actor CollectorCore {
         self.session = session
         self.publisher = publisher
         self.logger = logger
+        self.metrics = CollectorMetrics(feed: session.feed)
         if let recordPath {
             if !FileManager.default.fileExists(atPath: recordPath) {
                 _ = FileManager.default.createFile(atPath: recordPath, contents: nil)
@@ -45,6 +48,7 @@ public actor CollectorCore {
     public func handle(_ frame: String, recvTs: Int64) async throws {
         counters.frames += 1
         counters.lastFrameAt = recvTs
+        metrics.frames.increment()
         if let recorder {
             // One frame per line: a frame with a raw newline (never seen in venue JSON) is escaped.
             let line = "\(recvTs)\t\(frame.contains("\n") ? frame.replacingOccurrences(of: "\n", with: "\\n") : frame)\n"
@@ -55,12 +59,19 @@ public actor CollectorCore {
             var fresh: [NormalizedEvent] = []
             fresh.reserveCapacity(events.count)
             for e in events {
-                if recent.insert(RecentKeys.key(e)) { fresh.append(e) } else { counters.duplicatesDropped += 1 }
+                if recent.insert(RecentKeys.key(e)) {
+                    fresh.append(e)
+                    metrics.events(e.kind, 1)
+                } else {
+                    counters.duplicatesDropped += 1
+                    metrics.duplicates.increment()
+                }
             }
             counters.events += fresh.count
             try await publisher.publish(fresh, now: recvTs)
         case .malformed(let reason):
             counters.malformed += 1
+            metrics.malformed(reason: ParseSession.reasonClass(reason))
             logger.debug("malformed frame", metadata: ["reason": "\(reason)"])
             await publisher.quarantine(frame: frame, reason: reason, recvTs: recvTs)
         case .skipped:
@@ -68,8 +79,15 @@ public actor CollectorCore {
         }
     }
 
-    public func noteReconnect() { counters.reconnects += 1 }
-    public func noteRestError() { counters.restErrors += 1 }
+    public func noteReconnect() {
+        counters.reconnects += 1
+        metrics.reconnects.increment()
+    }
+
+    public func noteRestError() {
+        counters.restErrors += 1
+        metrics.restErrors.increment()
+    }
     public func updateInstruments(_ registry: InstrumentRegistry) { session.updateInstruments(registry) }
     public var parseSummary: String { session.summary }
 }

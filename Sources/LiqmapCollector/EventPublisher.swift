@@ -1,5 +1,7 @@
 import Logging
 import LiqmapCore
+import CoreMetrics
+import Metrics
 import LiqmapRedis
 import LiqmapWire
 
@@ -79,6 +81,7 @@ public actor EventPublisher {
             let records = try spool.readAll()
             try await xadd(records)
             try spool.clear()
+            Gauge(label: "liqmap_collector_spool_batches", dimensions: [("feed", feed.rawValue)]).record(0)
             logger.notice("spool drained", metadata: ["batches": "\(records.count)"])
             return true
         } catch {
@@ -90,7 +93,7 @@ public actor EventPublisher {
         if ready.isEmpty { return }
         var records: [(shard: Int, fields: [(name: String, value: [UInt8])])] = []
         for r in ready {
-            records.append((r.shard, try EventBatchCodec.encode(EventBatch(source: source, sequence: r.sequence, events: r.events))))
+            records.append((r.shard, EventBatchCodec.encode(EventBatch(source: source, sequence: r.sequence, events: r.events))))
         }
         // Keep order: nothing new goes to Redis while older batches wait in the spool.
         if let spool, spool.records > 0, !(await drainSpool()) {
@@ -98,7 +101,11 @@ public actor EventPublisher {
             return
         }
         do {
+            let started = ContinuousClock.now
             try await xadd(records)
+            Metrics.Timer(label: "liqmap_collector_publish_seconds", dimensions: [("feed", feed.rawValue)])
+                .recordNanoseconds(Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000
+                    + (ContinuousClock.now - started).components.seconds * 1_000_000_000))
             stats.batches += ready.count
             stats.events += ready.reduce(0) { $0 + $1.events.count }
         } catch let error as RedisError where error.kind == .connection && spool != nil {
@@ -112,6 +119,7 @@ public actor EventPublisher {
         guard let spool else { return }
         for r in records { try spool.append(shard: r.shard, fields: r.fields) }
         stats.spooledBatches = spool.records
+        Gauge(label: "liqmap_collector_spool_batches", dimensions: [("feed", feed.rawValue)]).record(spool.records)
     }
 
     private func xadd(_ records: [(shard: Int, fields: [(name: String, value: [UInt8])])]) async throws {

@@ -56,7 +56,7 @@ public struct ParseSession: Sendable {
     public var summary: String { "frames=\(frames) events=\(events) malformed=\(malformed) ignored=\(ignored)" }
 
     /// A low-cardinality label for a reason (for metrics): its text up to the first digit or quote.
-    static func reasonClass(_ reason: String) -> String {
+    public static func reasonClass(_ reason: String) -> String {
         String(reason.prefix { !$0.isNumber && $0 != "'" && $0 != "\"" }).trimmingSuffix()
     }
 }

@@ -28,7 +28,7 @@ struct RedisStreamTests {
         #expect(try await redis.xgroupCreate(key, group: "g") == false, "a second create reports BUSYGROUP as false")
 
         var ids: [String] = []
-        for seq in 1...10 { ids.append(try await redis.xadd(key, fields: try EventBatchCodec.encode(Self.sampleBatch(UInt64(seq))))) }
+        for seq in 1...10 { ids.append(try await redis.xadd(key, fields: EventBatchCodec.encode(Self.sampleBatch(UInt64(seq))))) }
 
         let read = try await redis.xreadgroup(key, group: "g", consumer: "c1", count: 100, blockMilliseconds: 100)
         #expect(read.map(\.id) == ids)

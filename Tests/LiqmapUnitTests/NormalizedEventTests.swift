@@ -85,3 +85,25 @@ struct NormalizedEventTests {
         #expect(Feed(rawValue: "bybit-inverse")?.venue == .bybit)
     }
 }
+
+@Suite("Fast event JSON")
+struct FastEventJSONTests {
+    @Test("appendJSON decodes to the same event through Codable and through init(json:)", arguments: NormalizedEventTests.examples)
+    func roundTrip(_ url: URL) throws {
+        let event = try JSONDecoder().decode(NormalizedEvent.self, from: Data(contentsOf: url))
+        var bytes: [UInt8] = []
+        event.appendJSON(to: &bytes)
+        #expect(try JSONDecoder().decode(NormalizedEvent.self, from: Data(bytes)) == event)
+        #expect(try NormalizedEvent(json: JSON.parse(bytes: bytes)) == event)
+    }
+
+    @Test("strings are escaped")
+    func escaping() throws {
+        let event = NormalizedEvent(venue: .okx, feed: .okx, symbol: "we\"ird\\\n", instrument: "X-USDT-PERP", ts: nil, recvTs: 1,
+                                    body: .trade(Trade(id: "\u{1}", side: .sell, price: 0.000001234, qty: 1e20, notionalUSD: 123.5)))
+        var bytes: [UInt8] = []
+        event.appendJSON(to: &bytes)
+        #expect(try NormalizedEvent(json: JSON.parse(bytes: bytes)) == event)
+        #expect(try JSONDecoder().decode(NormalizedEvent.self, from: Data(bytes)) == event)
+    }
+}

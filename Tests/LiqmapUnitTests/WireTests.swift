@@ -11,12 +11,12 @@ struct WireTests {
                             : .openInterest(OpenInterest(oiQty: 10, oiUSD: nil)))
     }
 
-    func fields(_ batch: EventBatch) throws -> [(name: String, value: [UInt8])] { try EventBatchCodec.encode(batch) }
+    func fields(_ batch: EventBatch) -> [(name: String, value: [UInt8])] { EventBatchCodec.encode(batch) }
 
     @Test("a batch round-trips through its stream fields")
     func roundTrip() throws {
         let batch = EventBatch(source: "okx@h:1", sequence: 42, events: Self.events)
-        let f = try fields(batch)
+        let f = fields(batch)
         #expect(f.map(\.name) == ["v", "codec", "src", "seq", "n", "data"])
         #expect(try EventBatchCodec.decode(f) == batch)
         let empty = EventBatch(source: "s", sequence: 1, events: [])
@@ -26,7 +26,7 @@ struct WireTests {
     func replacing(_ name: String, with value: String, in batch: EventBatch = EventBatch(source: "s", sequence: 1, events: events))
         throws -> [(name: String, value: [UInt8])]
     {
-        try fields(batch).map { $0.name == name ? (name, Array(value.utf8)) : $0 }
+        fields(batch).map { $0.name == name ? (name, Array(value.utf8)) : $0 }
     }
 
     @Test("unreadable entries are refused with a reason")
@@ -38,13 +38,13 @@ struct WireTests {
         #expect(reason(try replacing("codec", with: "msgpack"))?.contains("codec") == true)
         #expect(reason(try replacing("n", with: "6"))?.contains("n=6") == true)
         #expect(reason(try replacing("seq", with: "x"))?.contains("seq") == true)
-        #expect(reason(try fields(EventBatch(source: "s", sequence: 1, events: Self.events)).filter { $0.name != "src" }) == "missing field 'src'")
+        #expect(reason(fields(EventBatch(source: "s", sequence: 1, events: Self.events)).filter { $0.name != "src" }) == "missing field 'src'")
         #expect(reason(try replacing("data", with: "{\"kind\":\"trade\"}"))?.contains("event 1") == true)
         var bad = Self.events[0]
         bad.body = .trade(Trade(id: "1", side: .buy, price: -1, qty: 1, notionalUSD: 1))
-        let negative = try fields(EventBatch(source: "s", sequence: 1, events: [bad]))
+        let negative = fields(EventBatch(source: "s", sequence: 1, events: [bad]))
         #expect(reason(negative)?.contains("price") == true)
-        #expect(reason(try fields(EventBatch(source: "s", sequence: 1, events: Self.events)).map {
+        #expect(reason(fields(EventBatch(source: "s", sequence: 1, events: Self.events)).map {
             $0.name == "data" ? ($0.name, [0xff, 0xfe]) : $0 }) != nil)
     }
 
