@@ -34,7 +34,8 @@ public struct BatchBuilder: Sendable {
         for event in events {
             let shard = shards.shard(venue: event.venue, instrument: event.instrument)
             let size = Self.approximateBytes(event)
-            var entry = pending[shard] ?? ([], 0, now)
+            // Taken out of the dictionary so the append below does not copy the whole batch (copy-on-write).
+            var entry = pending.removeValue(forKey: shard) ?? ([], 0, now)
             if !entry.events.isEmpty && entry.bytes + size > maxBytes {
                 ready.append(seal(shard, entry.events))
                 entry = ([], 0, now)
@@ -43,7 +44,6 @@ public struct BatchBuilder: Sendable {
             entry.bytes += size
             if entry.events.count >= maxEvents {
                 ready.append(seal(shard, entry.events))
-                pending[shard] = nil
             } else {
                 pending[shard] = entry
             }

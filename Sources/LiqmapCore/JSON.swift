@@ -214,12 +214,15 @@ struct JSONParser {
     mutating func string() throws(JSONError) -> String {
         i += 1  // opening quote
         let start = i
+        var ascii = true
         // Fast path: no escapes.
         while i < bytes.count {
             let c = bytes[i]
+            if c >= 0x80 { ascii = false }
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 i += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }  // ASCII is valid UTF-8: skip the generic validator
                 guard let s = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
                 return s
             }

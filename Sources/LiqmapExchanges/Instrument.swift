@@ -51,23 +51,21 @@ public struct Instrument: Sendable, Hashable {
 /// Instrument metadata for all feeds: loaded from venue REST bodies (`--instruments`), with built-in
 /// rules for the common symbol shapes as a fallback. A value from a file wins over a rule.
 public struct InstrumentRegistry: Sendable {
-    private var loaded: [String: Instrument] = [:]
+    private var loaded: [Feed: [String: Instrument]] = [:]
 
     public init() {}
 
-    private static func key(_ feed: Feed, _ symbol: String) -> String { "\(feed.rawValue)|\(symbol)" }
-
     /// Adds (or replaces) one instrument for a feed.
     public mutating func add(_ instrument: Instrument, feed: Feed) {
-        loaded[Self.key(feed, instrument.symbol)] = instrument
+        loaded[feed, default: [:]][instrument.symbol] = instrument
     }
 
     /// How many instruments were loaded from files.
-    public var loadedCount: Int { loaded.count }
+    public var loadedCount: Int { loaded.values.reduce(0) { $0 + $1.count } }
 
     /// The instrument, from a file if one was loaded, else from the feed's built-in rules.
     public func resolve(_ symbol: String, feed: Feed) -> Instrument? {
-        if let known = loaded[Self.key(feed, symbol)] { return known }
+        if let known = loaded[feed]?[symbol] { return known }
         return BuiltInInstruments.resolve(symbol, feed: feed)
     }
 
