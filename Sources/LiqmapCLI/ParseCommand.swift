@@ -41,6 +41,9 @@ struct ParseCommand: ParsableCommand {
             case .malformed(let reason):
                 printError("line \(lineNumber): malformed: \(reason)")
             }
+            for gap in session.takeGaps() {
+                printError("line \(lineNumber): gap: \(gap.symbol) sequence \(gap.from)...\(gap.to) missing")
+            }
             if out.count > 1 << 16 {
                 FileHandle.standardOutput.write(Data(out))
                 out.removeAll(keepingCapacity: true)

@@ -22,6 +22,8 @@ public actor CollectorCore {
         public var duplicatesDropped = 0
         public var reconnects = 0
         public var restErrors = 0
+        public var gaps = 0
+        public var backfilled = 0
         public var lastFrameAt: Int64 = 0
     }
     public private(set) var counters = Counters()
@@ -45,7 +47,8 @@ public actor CollectorCore {
 
     /// Records, parses, de-duplicates and publishes one frame. Never throws for a bad frame: it is
     /// counted and quarantined. Throws only when publishing fails without a spool (back-pressure).
-    public func handle(_ frame: String, recvTs: Int64) async throws {
+    @discardableResult
+    public func handle(_ frame: String, recvTs: Int64) async throws -> [SequenceGap] {
         counters.frames += 1
         counters.lastFrameAt = recvTs
         metrics.frames.increment()
@@ -74,6 +77,31 @@ public actor CollectorCore {
             metrics.malformed(reason: ParseSession.reasonClass(reason))
             logger.debug("malformed frame", metadata: ["reason": "\(reason)"])
             await publisher.quarantine(frame: frame, reason: reason, recvTs: recvTs)
+        case .skipped:
+            break
+        }
+        let gaps = session.takeGaps()
+        if !gaps.isEmpty {
+            counters.gaps += gaps.count
+            metrics.gaps.increment(by: gaps.count)
+            logger.warning("sequence gap", metadata: ["gaps": "\(gaps.map { "\($0.symbol) \($0.from)...\($0.to)" })"])
+        }
+        return gaps
+    }
+
+    /// Publishes the events of a REST backfill body (duplicates dropped as for frames).
+    public func handleBackfill(_ body: String, symbol: String, recvTs: Int64) async throws {
+        switch session.backfill(body, symbol: symbol, recvTs: recvTs) {
+        case .events(let events):
+            let fresh = events.filter { recent.insert(RecentKeys.key($0)) }
+            counters.backfilled += fresh.count
+            counters.events += fresh.count
+            for e in fresh { metrics.events(e.kind, 1) }
+            try await publisher.publish(fresh, now: recvTs)
+        case .malformed(let reason):
+            counters.malformed += 1
+            metrics.malformed(reason: "backfill")
+            logger.warning("unreadable backfill", metadata: ["reason": "\(reason)"])
         case .skipped:
             break
         }

@@ -119,6 +119,7 @@ public struct LiveCollector: Sendable {
             let tls: TLSConfiguration? = plan.url.hasPrefix("wss://") ? TLSConfiguration.makeClientConfiguration() : nil
             let spec = self.spec, core = self.core, logger = self.logger
             let lifetime = lifetimeOverride ?? spec.maxConnectionLifetime
+            let restBase = self.restBase
             let overlap = rolloverOverlap
             try await WebSocketClient.connect(url: plan.url, configuration: .init(maxFrameSize: 1 << 24), tlsConfiguration: tls,
                                               logger: logger) { inbound, outbound, _ in
@@ -149,7 +150,20 @@ public struct LiveCollector: Sendable {
                             }
                             if spec.isKeepaliveAnswer(text) { continue }
                             if let reply = spec.reply(to: text) { try await outbound.write(.text(reply)) }
-                            try await core.handle(text, recvTs: Self.now())
+                            for gap in try await core.handle(text, recvTs: Self.now()) {
+                                guard let url = spec.backfillURL(for: gap, rest: restBase) else { continue }
+                                do {
+                                    let (status, body, _) = try await RestFetch.get(url)
+                                    if (200..<300).contains(status) {
+                                        try await core.handleBackfill(body, symbol: gap.symbol, recvTs: Self.now())
+                                    } else {
+                                        await core.noteRestError()
+                                    }
+                                } catch {
+                                    await core.noteRestError()
+                                    logger.warning("backfill failed", metadata: ["url": "\(url)", "error": "\(error)"])
+                                }
+                            }
                         }
                     }
                     try await group.next()

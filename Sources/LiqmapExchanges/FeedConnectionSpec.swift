@@ -48,12 +48,15 @@ public protocol FeedConnectionSpec: Sendable {
     func restPolls(symbols: [String], rest: String?) -> [RestPoll]
     /// REST bodies with instrument metadata (loaded into the ``InstrumentRegistry`` at start).
     func instrumentURLs(rest: String?) -> [String]
+    /// Where to fetch the missing part of `gap` (nil where the venue has no such endpoint).
+    func backfillURL(for gap: SequenceGap, rest: String?) -> String?
 }
 
 extension FeedConnectionSpec {
     public var maxConnectionLifetime: Double? { nil }
     public func reply(to frame: String) -> String? { nil }
     public func isKeepaliveAnswer(_ frame: String) -> Bool { frame == "pong" }
+    public func backfillURL(for gap: SequenceGap, rest: String?) -> String? { nil }
     public func restPolls(symbols: [String], rest: String?) -> [RestPoll] { [] }
 }
 

@@ -11,6 +11,50 @@ public protocol FeedParser: Sendable {
     /// The events of one frame: empty for acks, pongs and unrelated channels; throws for a frame
     /// that cannot be read (counted and quarantined by the caller, never fatal).
     mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent]
+    /// Gaps in the venue's per-instrument sequence seen since the last call (Binance aggTrade `a`,
+    /// Deribit `trade_seq`); empty for venues without one.
+    mutating func takeGaps() -> [SequenceGap]
+    /// The events of a REST backfill body for `symbol` (Binance `aggTrades`); empty where the venue
+    /// offers no backfill.
+    mutating func parseBackfill(_ body: String, symbol: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent]
+}
+
+extension FeedParser {
+    public mutating func takeGaps() -> [SequenceGap] { [] }
+    public mutating func parseBackfill(_ body: String, symbol: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] { [] }
+}
+
+/// Sequence numbers that never arrived: `from...to`, inclusive, for one venue symbol.
+public struct SequenceGap: Sendable, Hashable {
+    public let symbol: String
+    public let from: Int64
+    public let to: Int64
+    public init(symbol: String, from: Int64, to: Int64) {
+        self.symbol = symbol
+        self.from = from
+        self.to = to
+    }
+    public var count: Int64 { to - from + 1 }
+}
+
+/// Tracks a per-key sequence and records the holes (pure).
+struct SequenceTracker: Sendable {
+    private var last: [String: Int64] = [:]
+    private(set) var gaps: [SequenceGap] = []
+
+    /// Notes `value` for `key`; a jump past `last + 1` is a gap. Older or repeated values change nothing.
+    mutating func see(_ value: Int64, for key: String) {
+        if let previous = last[key] {
+            guard value > previous else { return }
+            if value > previous + 1 { gaps.append(SequenceGap(symbol: key, from: previous + 1, to: value - 1)) }
+        }
+        last[key] = value
+    }
+
+    mutating func take() -> [SequenceGap] {
+        defer { gaps.removeAll() }
+        return gaps
+    }
 }
 
 /// A frame that cannot be read, with the reason (reported on stderr and in the quarantine stream).

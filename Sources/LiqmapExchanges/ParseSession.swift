@@ -9,6 +9,8 @@ public struct ParseSession: Sendable {
     public private(set) var malformed = 0
     public private(set) var ignored = 0
     public private(set) var malformedByReason: [String: Int] = [:]
+    /// Sequence numbers found missing (sum of gap sizes) and gaps found.
+    public private(set) var gaps = 0
 
     /// What one line gave.
     public enum Outcome: Sendable {
@@ -49,6 +51,28 @@ public struct ParseSession: Sendable {
             malformed += 1
             malformedByReason[Self.reasonClass(error.reason), default: 0] += 1
             return .malformed(reason: error.reason)
+        }
+    }
+
+    /// Gaps found since the last call (the live collector backfills them where the venue allows).
+    public mutating func takeGaps() -> [SequenceGap] {
+        let found = parser.takeGaps()
+        gaps += found.count
+        return found
+    }
+
+    /// Events of a REST backfill body, validated like frames; a bad body is malformed.
+    public mutating func backfill(_ body: String, symbol: String, recvTs: Int64?) -> Outcome {
+        do throws(MalformedFrame) {
+            let out = try parser.parseBackfill(body, symbol: symbol, recvTs: recvTs)
+            for e in out {
+                if let reason = e.invalidReason { throw MalformedFrame("\(e.kind.rawValue) \(e.symbol): \(reason)") }
+            }
+            events += out.count
+            return .events(out)
+        } catch {
+            malformed += 1
+            return .malformed(reason: "backfill: \(error.reason)")
         }
     }
 

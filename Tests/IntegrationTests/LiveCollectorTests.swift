@@ -124,6 +124,27 @@ struct LiveCollectorTests {
         #expect(published == 5_000)
     }
 
+    @Test("a gap in aggTrade ids is detected and backfilled over REST")
+    func gapBackfill() async throws {
+        let all = Self.aggTrades(1_000)
+        var script = LoopbackExchange.Script(frames: all.enumerated().filter { !(500..<520).contains($0.offset) }.map(\.element))
+        // The REST aggTrades rows for the missing ids 501...520: the same trades in the REST shape.
+        let rows = all[500..<520].compactMap { frame -> String? in
+            guard let start = frame.range(of: #""a":"#), let end = frame.range(of: "}}", options: .backwards) else { return nil }
+            return "{" + frame[start.lowerBound..<end.lowerBound] + "}"
+        }
+        script.restBodies["/fapi/v1/aggTrades"] = "[" + rows.joined(separator: ",") + "]"
+        let h = try await Self.start(script)
+        let done = try await Self.waitFor(30) { try await Self.published(h.redis, shards: 2).count >= 1_000 }
+        await Self.halt(h)
+        let counters = await h.core.counters
+        let (count, ids) = try await Self.published(h.redis, shards: 2)
+        h.servers.tearDown()
+        #expect(done)
+        #expect(counters.gaps == 1 && counters.backfilled == 20)
+        #expect(count == 1_000 && Set(ids) == Set((1...1_000).map(String.init)))
+    }
+
     /// A venue spec with fast timers, to see keepalive and rollover happen within a test.
     struct FastSpec: FeedConnectionSpec {
         let feed = Feed.binanceUSDM

@@ -33,5 +33,11 @@ public struct BinanceConnection: FeedConnectionSpec {
         symbols.map { RestPoll(url: FeedConnections.rebase("\(restHost)\(api)/openInterest?symbol=\($0)", rest), seconds: 10) }
     }
 
+    /// `aggTrades?symbol=&fromId=&limit=` (at most 1000 rows a request; larger gaps are fetched in part
+    /// and the rest counted as lost).
+    public func backfillURL(for gap: SequenceGap, rest: String?) -> String? {
+        FeedConnections.rebase("\(restHost)\(api)/aggTrades?symbol=\(gap.symbol)&fromId=\(gap.from)&limit=\(min(1000, gap.count))", rest)
+    }
+
     public func instrumentURLs(rest: String?) -> [String] { [FeedConnections.rebase("\(restHost)\(api)/exchangeInfo", rest)] }
 }

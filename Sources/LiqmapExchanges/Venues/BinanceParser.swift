@@ -16,6 +16,8 @@ public struct BinanceParser: FeedParser {
     public var instruments: InstrumentRegistry
     /// Last mark price per symbol (for inverse open interest from REST, which carries no price).
     var lastMark: [String: Double] = [:]
+    /// aggTrade ids per symbol (consecutive), for gap detection.
+    var sequence = SequenceTracker()
 
     public init(feed: Feed, instruments: InstrumentRegistry) {
         precondition(feed == .binanceUSDM || feed == .binanceCOINM)
@@ -47,6 +49,7 @@ public struct BinanceParser: FeedParser {
             guard case .bool(let buyerIsMaker) = d["m"] else { throw MalformedFrame("missing 'm'") }
             let (qty, usd) = inst.amounts(size: size, price: price)
             let id = try Field.string(d, type == "aggTrade" ? "a" : "t")
+            if type == "aggTrade", let n = Int64(id) { sequence.see(n, for: inst.symbol) }
             return [event(inst, ts: try Field.int64(d, "T"), recvTs: recvTs,
                           .trade(Trade(id: id, side: buyerIsMaker ? .sell : .buy, price: price, qty: qty, notionalUSD: usd)))]
         case "forceOrder":
@@ -75,6 +78,20 @@ public struct BinanceParser: FeedParser {
         default:
             return []
         }
+    }
+
+    public mutating func takeGaps() -> [SequenceGap] { sequence.take() }
+
+    /// `GET /fapi|dapi/v1/aggTrades?symbol=S&fromId=N`: an array of aggTrade rows without `e`/`s`.
+    public mutating func parseBackfill(_ body: String, symbol: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+        guard let rows = try Field.parse(body).array else { throw MalformedFrame("aggTrades backfill is not an array") }
+        var events: [NormalizedEvent] = []
+        for row in rows {
+            guard case .object(var pairs) = row else { throw MalformedFrame("aggTrades row is not an object") }
+            pairs += [("e", .string("aggTrade")), ("s", .string(symbol))]
+            events += try one(.object(pairs), recvTs: recvTs)
+        }
+        return events
     }
 
     func openInterest(_ d: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {

@@ -16,7 +16,12 @@ public struct DeribitParser: FeedParser {
     public let feed = Feed.deribit
     public var instruments: InstrumentRegistry
 
+    /// `trade_seq` per instrument, for gap detection.
+    var sequence = SequenceTracker()
+
     public init(instruments: InstrumentRegistry) { self.instruments = instruments }
+
+    public mutating func takeGaps() -> [SequenceGap] { sequence.take() }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         let json = try Field.parse(frame)
@@ -26,7 +31,10 @@ public struct DeribitParser: FeedParser {
         if channel.hasPrefix("trades.") {
             guard let items = data.array else { throw MalformedFrame("trades data is not an array") }
             var events: [NormalizedEvent] = []
-            for d in items { events += try trade(d, recvTs: recvTs) }
+            for d in items {
+                events += try trade(d, recvTs: recvTs)
+                if let seq = d["trade_seq"]?.int64, let name = d["instrument_name"]?.string { sequence.see(seq, for: name) }
+            }
             return events
         }
         if channel.hasPrefix("ticker.") { return try ticker(data, recvTs: recvTs) }

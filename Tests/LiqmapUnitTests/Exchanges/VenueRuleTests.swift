@@ -159,3 +159,58 @@ struct VenueRuleTests {
         #expect(GoldenTests.cases.contains { $0.feed == feed }, "\(feed.rawValue) has no golden test")
     }
 }
+
+@Suite("Sequence gaps")
+struct SequenceGapTests {
+    @Test func binanceAggTradeIdsAreConsecutivePerSymbol() throws {
+        let frames = try String(contentsOf: Repository.url("Tests/Fixtures/binance_usdm/cryptofeed_BINANCE_FUTURES_aggTrade_2021-07-22.txt"),
+                                encoding: .utf8).split(separator: "\n")
+        var session = ParseSession(feed: .binanceUSDM, instruments: InstrumentRegistry())
+        var gaps: [SequenceGap] = []
+        for line in frames {
+            _ = session.line(line)
+            gaps += session.takeGaps()
+        }
+        // The recording subscribed to four quiet symbols; whatever gaps it has must be real holes in `a`.
+        var ids: [String: [Int64]] = [:]
+        for line in frames {
+            guard case .frame(_, let text) = RecordingLine.split(line), let json = try? JSON.parse(text),
+                  let d = json["data"], let s = d["s"]?.string, let a = d["a"]?.int64 else { continue }
+            ids[s, default: []].append(a)
+        }
+        var expected: [SequenceGap] = []
+        for (symbol, list) in ids {
+            for (x, y) in zip(list, list.dropFirst()) where y > x + 1 { expected.append(SequenceGap(symbol: symbol, from: x + 1, to: y - 1)) }
+        }
+        #expect(Set(gaps) == Set(expected))
+        #expect(session.gaps == gaps.count)
+    }
+
+    @Test func binanceBackfillRowsBecomeTradesOfTheSymbol() throws {
+        // A REST aggTrades body has the stream's row shape without `e` and `s`: the rows of a recorded frame.
+        let recording = try String(contentsOf: Repository.url("Tests/Fixtures/binance_usdm/cryptofeed_BINANCE_FUTURES_aggTrade_2021-07-22.txt"),
+                                   encoding: .utf8)
+        let line = try #require(recording.split(separator: "\n").first { $0.contains(#""e":"aggTrade""#) })
+        guard case .frame(_, let frame) = RecordingLine.split(line), case .object(let pairs)? = try JSON.parse(frame)["data"] else {
+            Issue.record("no row"); return
+        }
+        var rowText: [UInt8] = Array("[{".utf8)
+        for p in pairs where p.key != "e" && p.key != "s" && p.key != "E" {
+            if rowText.count > 2 { rowText += Array(",".utf8) }
+            rowText += Array("\"\(p.key)\":".utf8)
+            switch p.value {
+            case .string(let s): rowText += Array("\"\(s)\"".utf8)
+            case .number(let n): rowText += Array(n.utf8)
+            case .bool(let b): rowText += Array((b ? "true" : "false").utf8)
+            default: rowText += Array("null".utf8)
+            }
+        }
+        rowText += Array("}]".utf8)
+        var session = ParseSession(feed: .binanceUSDM, instruments: InstrumentRegistry())
+        guard case .events(let events) = session.backfill(String(decoding: rowText, as: UTF8.self), symbol: "BTCUSDT", recvTs: 1) else {
+            Issue.record("backfill refused"); return
+        }
+        #expect(events.count == 1 && events[0].symbol == "BTCUSDT" && events[0].kind == .trade)
+        guard case .malformed = session.backfill("{}", symbol: "BTCUSDT", recvTs: 1) else { Issue.record("object accepted"); return }
+    }
+}
