@@ -18,6 +18,8 @@ public final class LoopbackExchange: Sendable {
         public var disconnects = 0
         public var overlapOnReconnect = 0
         public var restBodies: [String: String] = [:]
+        /// Paths answered with an error status (429, 418…) and a `Retry-After` header instead of a body.
+        public var restErrors: [String: (status: Int, retryAfter: Int)] = [:]
         public init(frames: [String]) { self.frames = frames }
     }
 
@@ -27,6 +29,7 @@ public final class LoopbackExchange: Sendable {
         var connections = 0
         var received: [String] = []
         var pingsAnswered = 0
+        var restRequests: [(path: String, at: ContinuousClock.Instant)] = []
     }
 
     let script: Script
@@ -52,7 +55,7 @@ public final class LoopbackExchange: Sendable {
                         }
                     })
                 return channel.eventLoop.makeCompletedFuture {
-                    let rest = RestResponder(bodies: self.script.restBodies)
+                    let rest = RestResponder(exchange: self)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                             context.pipeline.removeHandler(name: "liqmap-rest", promise: nil)
@@ -77,6 +80,9 @@ public final class LoopbackExchange: Sendable {
     /// Frames played so far (the position in the script).
     public var position: Int { state.withLockedValue { $0.position } }
     public var pingsAnswered: Int { state.withLockedValue { $0.pingsAnswered } }
+    /// REST requests so far: path and arrival time.
+    public var restRequests: [(path: String, at: ContinuousClock.Instant)] { state.withLockedValue { $0.restRequests } }
+    func restRequested(_ path: String) { state.withLockedValue { $0.restRequests.append((path, .now)) } }
 
     /// Called when a connection opens: where it starts and how many frames it may send.
     func connectionOpened() -> (start: Int, budget: Int) {
@@ -178,27 +184,34 @@ final class WebSocketPlayer: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) { closed = true }
 }
 
-/// Answers plain HTTP GETs with the registered bodies (by path, without the query), 404 otherwise.
+/// Answers plain HTTP GETs with the registered bodies (by path, without the query), the registered
+/// error statuses, or 404.
 final class RestResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
-    let bodies: [String: String]
+    let exchange: LoopbackExchange
     var path = ""
 
-    init(bodies: [String: String]) { self.bodies = bodies }
+    init(exchange: LoopbackExchange) { self.exchange = exchange }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head): path = String(head.uri.prefix { $0 != "?" })
         case .body: break
         case .end:
-            let body = bodies[path]
-            var buffer = context.channel.allocator.buffer(capacity: body?.utf8.count ?? 9)
-            buffer.writeString(body ?? "not found")
+            exchange.restRequested(path)
+            let body = exchange.script.restBodies[path]
+            var status: HTTPResponseStatus = body == nil ? .notFound : .ok
             var headers = HTTPHeaders()
+            if let error = exchange.script.restErrors[path] {
+                status = HTTPResponseStatus(statusCode: error.status)
+                headers.add(name: "Retry-After", value: "\(error.retryAfter)")
+            }
+            var buffer = context.channel.allocator.buffer(capacity: body?.utf8.count ?? 9)
+            buffer.writeString(status == .ok ? body ?? "" : "{\"code\":\(status.code)}")
             headers.add(name: "Content-Length", value: "\(buffer.readableBytes)")
             headers.add(name: "Content-Type", value: "application/json")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: body == nil ? .notFound : .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

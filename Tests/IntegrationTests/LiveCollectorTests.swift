@@ -48,7 +48,8 @@ struct LiveCollectorTests {
         let redis = try RedisClient(url: servers.redisURL)
         let exchange = LoopbackExchange(script: script)
         let port = try await exchange.start()
-        let logger = Logger(label: "test.collector")
+        var logger = Logger(label: "test.collector")
+        logger.logLevel = .error  // reconnect warnings are the point of these tests; keep CI output readable
         let publisher = try EventPublisher(redis: redis, feed: spec.feed, source: "test", shards: ShardMap(shards: 2),
                                            spoolPath: servers.home + "/spool")
         let core = try CollectorCore(session: ParseSession(feed: spec.feed, instruments: InstrumentRegistry()), publisher: publisher,
@@ -143,6 +144,35 @@ struct LiveCollectorTests {
         #expect(done)
         #expect(counters.gaps == 1 && counters.backfilled == 20)
         #expect(count == 1_000 && Set(ids) == Set((1...1_000).map(String.init)))
+    }
+
+    /// Binance's connection spec with a REST poll every 0.2 s, to see rate-limit answers within a test.
+    struct FastPollSpec: FeedConnectionSpec {
+        let feed = Feed.binanceUSDM
+        var defaultSymbols: [String] { ["BTCUSDT"] }
+        func plans(symbols: [String], ws: String?) -> [ConnectionPlan] { BinanceConnection(feed: .binanceUSDM).plans(symbols: symbols, ws: ws) }
+        var keepalive: Keepalive { .serverPings }
+        func restPolls(symbols: [String], rest: String?) -> [RestPoll] {
+            BinanceConnection(feed: .binanceUSDM).restPolls(symbols: symbols, rest: rest).map { RestPoll(url: $0.url, seconds: 0.2) }
+        }
+        func instrumentURLs(rest: String?) -> [String] { [] }
+    }
+
+    @Test("REST 429 and 418: no request before Retry-After has passed", arguments: [429, 418])
+    func retryAfter(_ status: Int) async throws {
+        var script = LoopbackExchange.Script(frames: [])
+        script.restErrors["/fapi/v1/openInterest"] = (status, 2)
+        let h = try await Self.start(script, spec: FastPollSpec())
+        _ = try await Self.waitFor(10) { h.exchange.restRequests.count >= 2 }
+        await Self.halt(h)
+        let requests = h.exchange.restRequests.filter { $0.path == "/fapi/v1/openInterest" }
+        let restErrors = await h.core.counters.restErrors
+        h.servers.tearDown()
+        #expect(requests.count >= 2)
+        for (a, b) in zip(requests, requests.dropFirst()) {
+            #expect(b.at - a.at >= .milliseconds(1_900), "a request came \(b.at - a.at) after a \(status) with Retry-After: 2")
+        }
+        #expect(restErrors == requests.count || restErrors == requests.count - 1)
     }
 
     /// A venue spec with fast timers, to see keepalive and rollover happen within a test.
