@@ -59,21 +59,8 @@ func loadInstruments(_ paths: [String]) throws -> InstrumentRegistry {
     var registry = InstrumentRegistry()
     for path in paths {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read instruments file '\(path)'") }
-        let text = String(decoding: data, as: UTF8.self)
-        var loaded = 0
-        if (try? registry.load(body: text)) != nil {
-            loaded += 1
-        } else {
-            for line in text.split(separator: "\n") {
-                guard case .frame(_, let body) = RecordingLine.split(line) else { continue }
-                do {
-                    try registry.load(body: String(body))
-                    loaded += 1
-                } catch {
-                    throw ValidationError("instruments file '\(path)': \(error.reason)")
-                }
-            }
-        }
+        let (loaded, errors) = registry.load(file: String(decoding: data, as: UTF8.self))
+        if let error = errors.first { throw ValidationError("instruments file '\(path)': \(error.reason)") }
         if loaded == 0 { throw ValidationError("instruments file '\(path)' holds no instrument body") }
     }
     return registry

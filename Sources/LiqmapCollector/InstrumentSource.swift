@@ -48,10 +48,8 @@ public struct InstrumentSource: Sendable {
             logger.warning("no instrument file: built-in rules only", metadata: ["path": "\(path)"])
             return
         }
-        if (try? registry.load(body: text)) != nil { return }
-        for line in text.split(separator: "\n") {
-            guard case .frame(_, let body) = RecordingLine.split(line) else { continue }
-            do { try registry.load(body: String(body)) } catch { logger.warning("unreadable instrument body", metadata: ["path": "\(path)", "error": "\(error)"]) }
+        for error in registry.load(file: text).errors {
+            logger.warning("unreadable instrument body", metadata: ["path": "\(path)", "error": "\(error)"])
         }
     }
 

@@ -69,6 +69,25 @@ public struct InstrumentRegistry: Sendable {
         return BuiltInInstruments.resolve(symbol, feed: feed)
     }
 
+    /// Reads an instrument file: one REST body, or one body per line (also cryptofeed's
+    /// `URL -> ts: body` lines). Loads every readable body; returns how many it loaded and why the
+    /// others could not be read.
+    public mutating func load(file text: String) -> (bodies: Int, errors: [MalformedFrame]) {
+        if (try? load(body: text)) != nil { return (1, []) }
+        var bodies = 0
+        var errors: [MalformedFrame] = []
+        for line in text.split(separator: "\n") {
+            guard case .frame(_, let body) = RecordingLine.split(line) else { continue }
+            do {
+                try load(body: String(body))
+                bodies += 1
+            } catch {
+                errors.append(error)
+            }
+        }
+        return (bodies, errors)
+    }
+
     /// Reads a REST body of instrument metadata (Binance `exchangeInfo`, OKX `public/instruments`,
     /// BitMEX `instrument/active`, Deribit `public/get_instruments`, Bybit `market/instruments-info`)
     /// and adds what it describes; returns how many instruments it added.

@@ -17,10 +17,8 @@ struct CollectorPublishTests {
 
     static func registry(_ file: String) throws -> InstrumentRegistry {
         var r = InstrumentRegistry()
-        let text = try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8)
-        for line in text.split(separator: "\n") {
-            if case .frame(_, let body) = RecordingLine.split(line) { try r.load(body: String(body)) }
-        }
+        let (_, errors) = r.load(file: try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8))
+        if let error = errors.first { throw error }
         return r
     }
 

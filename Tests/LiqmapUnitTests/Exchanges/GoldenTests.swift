@@ -67,11 +67,8 @@ struct GoldenTests {
         let fixtures = Repository.url("Tests/Fixtures")
         var registry = InstrumentRegistry()
         for file in c.instruments {
-            let text = try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                guard case .frame(_, let body) = RecordingLine.split(line) else { continue }
-                try registry.load(body: String(body))
-            }
+            let (_, errors) = registry.load(file: try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8))
+            #expect(errors.isEmpty, "\(file): \(errors)")
         }
         let output = try Self.render(fixtures.appendingPathComponent(c.path), feed: c.feed, registry: registry)
         let goldenURL = Repository.url("Tests/Golden/\(c.path).golden")

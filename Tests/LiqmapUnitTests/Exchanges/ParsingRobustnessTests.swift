@@ -88,10 +88,8 @@ struct ParsingRobustnessTests {
                      "bitmex/cryptofeed_REST_instrument_active_2021-07-22.txt": 3]
         for (file, atLeast) in files {
             var registry = InstrumentRegistry()
-            for line in try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8).split(separator: "\n") {
-                guard case .frame(_, let body) = RecordingLine.split(line) else { continue }
-                try registry.load(body: String(body))
-            }
+            let (_, errors) = registry.load(file: try String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8))
+            #expect(errors.isEmpty, "\(file): \(errors)")
             #expect(registry.loadedCount >= atLeast, "\(file): \(registry.loadedCount)")
         }
         var registry = InstrumentRegistry()
