@@ -12,11 +12,14 @@ struct ParseBench: ParsableCommand {
     @Option(help: "The feed.") var feed: String
     @Option(help: "Instrument metadata REST body (repeatable).") var instruments: [String] = []
     @Option(name: .customLong("repeat"), help: "Passes over the recording.") var passes: Int = 200
+    @Flag(help: "Only read each frame as JSON (the tokenizer alone, no events): the floor under the parser's cost.")
+    var jsonOnly = false
     @Argument(help: "A recording.") var file: String
 
     func run() throws {
         guard let feed = Feed(rawValue: feed) else { throw ValidationError("unknown feed '\(self.feed)'") }
         let frames = try loadFrames(file)
+        if jsonOnly { return try tokenizeOnly(frames) }
         var session = ParseSession(feed: feed, instruments: try loadInstruments(instruments))
         let clock = ContinuousClock()
         var events = 0
@@ -30,6 +33,27 @@ struct ParseBench: ParsableCommand {
         let seconds = elapsed.seconds
         print(String(format: "parse %@: %d frames, %d events in %.3f s = %.0f frames/s, %.0f events/s (malformed %d)", feed.rawValue,
                      frames.count * passes, events, seconds, Double(frames.count * passes) / seconds, Double(events) / seconds, session.malformed))
+    }
+}
+
+extension ParseBench {
+    func tokenizeOnly(_ frames: [(Int64?, String)]) throws {
+        struct Unreadable: Error {}
+        let clock = ContinuousClock()
+        var tokens = 0, unreadable = 0
+        let elapsed = clock.measure {
+            for _ in 0..<passes {
+                for (_, text) in frames {
+                    do throws(Unreadable) {
+                        tokens += try JSONNode.read(text, onError: { _ in Unreadable() }) { (root: JSONNode) throws(Unreadable) -> Int in root.isObject ? 1 : 0 }
+                    } catch {
+                        unreadable += 1
+                    }
+                }
+            }
+        }
+        print(String(format: "json-only: %d frames in %.3f s = %.0f frames/s (objects %d, not JSON %d)", frames.count * passes, elapsed.seconds,
+                     Double(frames.count * passes) / elapsed.seconds, tokens, unreadable))
     }
 }
 

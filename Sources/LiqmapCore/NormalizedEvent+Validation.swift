@@ -10,25 +10,26 @@ extension NormalizedEvent {
         switch body {
         case .trade(let t):
             if t.id.isEmpty { return "empty trade id" }
-            return Self.positive(["price": t.price, "qty": t.qty, "notional_usd": t.notionalUSD])
+            return Self.positive(t.price, t.qty, t.notionalUSD)
         case .liquidation(let l):
-            return Self.positive(["price": l.price, "qty": l.qty, "notional_usd": l.notionalUSD])
+            return Self.positive(l.price, l.qty, l.notionalUSD)
         case .openInterest(let o):
             if !o.oiQty.isFinite || o.oiQty < 0 { return "oi_qty is not a finite non-negative number" }
             if let usd = o.oiUSD, !usd.isFinite || usd < 0 { return "oi_usd is not a finite non-negative number" }
             return nil
         case .markPrice(let m):
-            if let reason = Self.positive(["price": m.price]) { return reason }
+            if !(m.price.isFinite && m.price > 0) { return "price is not a finite positive number" }
             if let i = m.indexPrice, !(i.isFinite && i > 0) { return "index_price is not a finite positive number" }
             if let f = m.fundingRate, !f.isFinite { return "funding_rate is not finite" }
             return nil
         }
     }
 
-    private static func positive(_ fields: KeyValuePairs<String, Double>) -> String? {
-        for (name, value) in fields where !(value.isFinite && value > 0) {
-            return "\(name) is not a finite positive number"
-        }
+    /// Price, qty and notional of a trade or liquidation (no allocation: this runs once per event).
+    private static func positive(_ price: Double, _ qty: Double, _ notional: Double) -> String? {
+        if !(price.isFinite && price > 0) { return "price is not a finite positive number" }
+        if !(qty.isFinite && qty > 0) { return "qty is not a finite positive number" }
+        if !(notional.isFinite && notional > 0) { return "notional_usd is not a finite positive number" }
         return nil
     }
 }

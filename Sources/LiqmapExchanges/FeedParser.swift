@@ -37,18 +37,26 @@ public struct SequenceGap: Sendable, Hashable {
     public var count: Int64 { to - from + 1 }
 }
 
-/// Tracks a per-key sequence and records the holes (pure).
+/// Tracks a per-key sequence and records the holes (pure). The key seen last is kept outside the
+/// dictionary: a feed sends runs of the same symbol, and this runs once per trade.
 struct SequenceTracker: Sendable {
     private var last: [String: Int64] = [:]
+    private var currentKey = ""
+    private var current: Int64?
     private(set) var gaps: [SequenceGap] = []
 
     /// Notes `value` for `key`; a jump past `last + 1` is a gap. Older or repeated values change nothing.
     mutating func see(_ value: Int64, for key: String) {
-        if let previous = last[key] {
+        if key != currentKey {
+            if let current { last[currentKey] = current }
+            currentKey = key
+            current = last[key]
+        }
+        if let previous = current {
             guard value > previous else { return }
             if value > previous + 1 { gaps.append(SequenceGap(symbol: key, from: previous + 1, to: value - 1)) }
         }
-        last[key] = value
+        current = value
     }
 
     mutating func take() -> [SequenceGap] {
@@ -78,45 +86,57 @@ public enum FeedParsers {
     }
 }
 
-/// Small helpers the venue parsers share.
+/// Small helpers the venue parsers share, over a frame read into a `JSONNode`.
 enum Field {
+    /// Reads `frame` as JSON and runs `body` on its root; text that is not JSON is malformed.
+    static func read<R>(_ frame: String, _ body: (JSONNode) throws(MalformedFrame) -> R) throws(MalformedFrame) -> R {
+        try JSONNode.read(frame, onError: { MalformedFrame($0.description) }, body)
+    }
+
     /// The member as a finite Double, or a malformed-frame error naming it.
-    static func double(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double {
+    static func double(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Double {
         guard let value = json[key] else { throw MalformedFrame("missing '\(key)'") }
         guard let d = value.double, d.isFinite else { throw MalformedFrame("'\(key)' is not a number") }
         return d
     }
 
     /// Like `double`, and > 0 (sizes and prices).
-    static func positive(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double {
+    static func positive(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Double {
         let d = try double(json, key)
         guard d > 0 else { throw MalformedFrame("'\(key)' is not positive") }
         return d
     }
 
     /// An optional number: absent, null or "" give nil; anything else must be a finite number.
-    static func optionalDouble(_ json: JSON, _ key: String) throws(MalformedFrame) -> Double? {
-        guard let value = json[key], !value.isNull, value != .string("") else { return nil }
+    static func optionalDouble(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Double? {
+        guard let value = json[key] else { return nil }
+        return try optionalNumber(value, named: key)
+    }
+
+    /// A value that may be null or "": nil then; anything else must be a finite number.
+    static func optionalNumber(_ value: JSONNode, named key: StaticString) throws(MalformedFrame) -> Double? {
+        if value.isNull || value.isString("") { return nil }
         guard let d = value.double, d.isFinite else { throw MalformedFrame("'\(key)' is not a number") }
         return d
     }
 
-    static func int64(_ json: JSON, _ key: String) throws(MalformedFrame) -> Int64 {
+    static func int64(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Int64 {
         guard let value = json[key] else { throw MalformedFrame("missing '\(key)'") }
         guard let n = value.int64, n >= 0 else { throw MalformedFrame("'\(key)' is not a time/number") }
         return n
     }
 
-    static func string(_ json: JSON, _ key: String) throws(MalformedFrame) -> String {
+    static func string(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> String {
         guard let value = json[key]?.text, !value.isEmpty else { throw MalformedFrame("missing '\(key)'") }
         return value
     }
 
-    static func array(_ json: JSON, _ key: String) throws(MalformedFrame) -> [JSON] {
+    static func array(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> JSONElements {
         guard let value = json[key]?.array else { throw MalformedFrame("missing array '\(key)'") }
         return value
     }
 
+    /// A whole JSON tree (for metadata bodies read once, not for frames).
     static func parse(_ frame: String) throws(MalformedFrame) -> JSON {
         do { return try JSON.parse(frame) } catch { throw MalformedFrame(error.description) }
     }

@@ -11,14 +11,16 @@ public struct Instrument: Sendable, Hashable {
         case inverse
     }
 
-    public var symbol: String
-    public var base: String
-    public var quote: String
+    public let symbol: String
+    public let base: String
+    public let quote: String
     /// `YYYYMMDD` for dated futures, nil for perpetuals.
-    public var expiry: String?
-    public var sizing: Sizing
+    public let expiry: String?
+    public let sizing: Sizing
     /// Base units per contract (linear) or USD per contract (inverse).
-    public var contractSize: Double
+    public let contractSize: Double
+    /// `BASE-QUOTE-PERP` or `BASE-QUOTE-YYYYMMDD` (kept, not rebuilt per event).
+    public let canonicalID: String
 
     public init(symbol: String, base: String, quote: String, expiry: String?, sizing: Sizing, contractSize: Double) {
         self.symbol = symbol
@@ -27,10 +29,8 @@ public struct Instrument: Sendable, Hashable {
         self.expiry = expiry
         self.sizing = sizing
         self.contractSize = contractSize
+        self.canonicalID = "\(self.base)-\(quote)-\(expiry ?? "PERP")"
     }
-
-    /// `BASE-QUOTE-PERP` or `BASE-QUOTE-YYYYMMDD`.
-    public var canonicalID: String { "\(base)-\(quote)-\(expiry ?? "PERP")" }
 
     /// Base quantity and USD notional of `size` venue units at `price`.
     ///
@@ -93,9 +93,9 @@ public struct InstrumentRegistry: Sendable {
     /// and adds what it describes; returns how many instruments it added.
     @discardableResult
     public mutating func load(body: String) throws(MalformedFrame) -> Int {
-        let json = try Field.parse(body)
+        let found = try Field.read(body) { json throws(MalformedFrame) in try InstrumentBodies.read(json) }
         var added = 0
-        for (instrument, feed) in try InstrumentBodies.read(json) {
+        for (instrument, feed) in found {
             add(instrument, feed: feed)
             added += 1
         }

@@ -2,7 +2,7 @@ import LiqmapCore
 
 /// Reads the venues' instrument REST bodies into ``Instrument``s, recognising the venue by shape.
 enum InstrumentBodies {
-    static func read(_ json: JSON) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func read(_ json: JSONNode) throws(MalformedFrame) -> [(Instrument, Feed)] {
         if let symbols = json["symbols"]?.array { return try binance(symbols) }
         if json["code"] != nil, let data = json["data"]?.array { return try okx(data) }
         if json["jsonrpc"] != nil, let result = json["result"]?.array { return try deribit(result) }
@@ -17,7 +17,7 @@ enum InstrumentBodies {
     }
 
     /// `/fapi/v1/exchangeInfo` (no `contractSize`) and `/dapi/v1/exchangeInfo` (`contractSize` in USD).
-    static func binance(_ symbols: [JSON]) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func binance(_ symbols: JSONElements) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for s in symbols {
             let symbol = try Field.string(s, "symbol")
@@ -38,7 +38,7 @@ enum InstrumentBodies {
     }
 
     /// `/api/v5/public/instruments`: SWAP and FUTURES; contract value = ctVal × ctMult in `ctValCcy`.
-    static func okx(_ data: [JSON]) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func okx(_ data: JSONElements) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for d in data {
             let type = d["instType"]?.string
@@ -60,7 +60,7 @@ enum InstrumentBodies {
     }
 
     /// `public/get_instruments`: futures and perpetuals; inverse amounts are USD, linear amounts base.
-    static func deribit(_ result: [JSON]) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func deribit(_ result: JSONElements) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for r in result where r["kind"]?.string == "future" {
             let name = try Field.string(r, "instrument_name")
@@ -75,7 +75,7 @@ enum InstrumentBodies {
     }
 
     /// `/v5/market/instruments-info`: sizes are already base (linear) or USD (inverse).
-    static func bybit(_ list: [JSON], category: String?) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func bybit(_ list: JSONElements, category: String?) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for item in list {
             let symbol = try Field.string(item, "symbol")
@@ -95,15 +95,15 @@ enum InstrumentBodies {
     /// `/api/v1/instrument/active`: perpetuals (`FFWCSX`) and futures (`FFCCSX`). Inverse contracts are
     /// 1 USD; linear ones are 1 / underlyingToPositionMultiplier base units; quanto contracts (their USD
     /// value moves with the XBT price) are not supported and left out.
-    static func bitmex(_ rows: [JSON]) throws(MalformedFrame) -> [(Instrument, Feed)] {
+    static func bitmex(_ rows: JSONElements) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for row in rows {
             let typ = row["typ"]?.string
-            guard typ == "FFWCSX" || typ == "FFCCSX", row["isQuanto"] != .bool(true) else { continue }
+            guard typ == "FFWCSX" || typ == "FFCCSX", row["isQuanto"]?.bool != true else { continue }
             let symbol = try Field.string(row, "symbol")
             let base = try Field.string(row, "underlying"), quote = try Field.string(row, "quoteCurrency")
             let expiry = typ == "FFCCSX" ? row["expiry"]?.string.flatMap(Dates.yyyymmdd(iso:)) : nil
-            if row["isInverse"] == .bool(true) {
+            if row["isInverse"]?.bool == true {
                 out.append((Instrument(symbol: symbol, base: base, quote: quote, expiry: expiry, sizing: .inverse, contractSize: 1), .bitmex))
             } else if let perContract = try Field.optionalDouble(row, "underlyingToPositionMultiplier"), perContract > 0 {
                 out.append((Instrument(symbol: symbol, base: base, quote: quote, expiry: expiry, sizing: .linear,

@@ -13,7 +13,11 @@ import LiqmapCore
 ///   last mark price this parser saw for the symbol (malformed until one was seen).
 public struct BinanceParser: FeedParser {
     public let feed: Feed
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: feed) }
+    }
+    var lookup: InstrumentLookup
     /// Last mark price per symbol (for inverse open interest from REST, which carries no price).
     var lastMark: [String: Double] = [:]
     /// aggTrade ids per symbol (consecutive), for gap detection.
@@ -22,79 +26,91 @@ public struct BinanceParser: FeedParser {
     public init(feed: Feed, instruments: InstrumentRegistry) {
         precondition(feed == .binanceUSDM || feed == .binanceCOINM)
         self.feed = feed
-        self.instruments = instruments
+        self.lookup = InstrumentLookup(registry: instruments, feed: feed)
     }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        let json = try Field.parse(frame)
-        if json["id"] != nil, json["result"] != nil || json["error"] != nil { return [] }  // (un)subscribe reply
-        let payload = json["stream"] != nil ? (json["data"] ?? .null) : json
-        if let items = payload.array {
-            var events: [NormalizedEvent] = []
-            for item in items { events += try one(item, recvTs: recvTs) }
-            return events
+        try Field.read(frame) { json throws(MalformedFrame) in
+            if json["id"] != nil, json["result"] != nil || json["error"] != nil { return [] }  // (un)subscribe reply
+            guard let payload = json["stream"] != nil ? json["data"] : json else { return [] }
+            if let items = payload.array {
+                var events: [NormalizedEvent] = []
+                for item in items { events += try one(item, recvTs: recvTs) }
+                return events
+            }
+            return try one(payload, recvTs: recvTs)
         }
-        return try one(payload, recvTs: recvTs)
     }
 
-    mutating func one(_ d: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        guard let type = d["e"]?.string else {
+    mutating func one(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+        guard let type = d["e"] else {
             if d["openInterest"] != nil { return try openInterest(d, recvTs: recvTs) }
             return []
         }
-        switch type {
-        case "aggTrade", "trade":
-            let inst = try instrument(try Field.string(d, "s"))
-            let price = try Field.positive(d, "p"), size = try Field.positive(d, "q")
-            guard case .bool(let buyerIsMaker) = d["m"] else { throw MalformedFrame("missing 'm'") }
-            let (qty, usd) = inst.amounts(size: size, price: price)
-            let id = try Field.string(d, type == "aggTrade" ? "a" : "t")
-            if type == "aggTrade", let n = Int64(id) { sequence.see(n, for: inst.symbol) }
-            return [event(inst, ts: try Field.int64(d, "T"), recvTs: recvTs,
-                          .trade(Trade(id: id, side: buyerIsMaker ? .sell : .buy, price: price, qty: qty, notionalUSD: usd)))]
-        case "forceOrder":
-            guard let o = d["o"] else { throw MalformedFrame("missing 'o'") }
-            let inst = try instrument(try Field.string(o, "s"))
-            let side: PositionSide
-            switch o["S"]?.string {
-            case "SELL": side = .long
-            case "BUY": side = .short
-            default: throw MalformedFrame("'S' is not BUY or SELL")
-            }
-            let average = try Field.optionalDouble(o, "ap") ?? 0
-            let price = average > 0 ? average : try Field.positive(o, "p")
-            let (qty, usd) = inst.amounts(size: try Field.positive(o, "z"), price: price)
-            return [event(inst, ts: try Field.int64(o, "T"), recvTs: recvTs,
-                          .liquidation(Liquidation(side: side, price: price, qty: qty, notionalUSD: usd)))]
-        case "markPriceUpdate":
-            let symbol = try Field.string(d, "s")
-            let inst = try instrument(symbol)
-            let mark = try Field.positive(d, "p")
-            lastMark[symbol] = mark
-            let index = try Field.optionalDouble(d, "i")
-            return [event(inst, ts: try Field.int64(d, "E"), recvTs: recvTs,
-                          .markPrice(MarkPrice(price: mark, indexPrice: index.flatMap { $0 > 0 ? $0 : nil },
-                                               fundingRate: try Field.optionalDouble(d, "r"))))]
-        default:
-            return []
+        if type.isString("aggTrade") { return [try trade(d, aggregate: true, inst: try instrument(d, "s"), recvTs: recvTs)] }
+        if type.isString("trade") { return [try trade(d, aggregate: false, inst: try instrument(d, "s"), recvTs: recvTs)] }
+        if type.isString("forceOrder") { return [try forceOrder(d, recvTs: recvTs)] }
+        if type.isString("markPriceUpdate") { return [try markPrice(d, recvTs: recvTs)] }
+        return []
+    }
+
+    /// An `aggTrade` (`aggregate`, id `a`) or `trade` (id `t`) of `inst`.
+    mutating func trade(_ d: JSONNode, aggregate: Bool, inst: Instrument, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
+        let price = try Field.positive(d, "p"), size = try Field.positive(d, "q")
+        guard let buyerIsMaker = d["m"]?.bool else { throw MalformedFrame("missing 'm'") }
+        let (qty, usd) = inst.amounts(size: size, price: price)
+        guard let idNode = d[aggregate ? "a" : "t"], let id = idNode.text, !id.isEmpty else { throw MalformedFrame(aggregate ? "missing 'a'" : "missing 't'") }
+        if aggregate, let n = idNode.int64 { sequence.see(n, for: inst.symbol) }
+        return event(inst, ts: try Field.int64(d, "T"), recvTs: recvTs,
+                     .trade(Trade(id: id, side: buyerIsMaker ? .sell : .buy, price: price, qty: qty, notionalUSD: usd)))
+    }
+
+    mutating func forceOrder(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
+        guard let o = d["o"] else { throw MalformedFrame("missing 'o'") }
+        let inst = try instrument(o, "s")
+        let side: PositionSide
+        if o["S"]?.isString("SELL") == true {
+            side = .long
+        } else if o["S"]?.isString("BUY") == true {
+            side = .short
+        } else {
+            throw MalformedFrame("'S' is not BUY or SELL")
         }
+        let average = try Field.optionalDouble(o, "ap") ?? 0
+        let price = average > 0 ? average : try Field.positive(o, "p")
+        let (qty, usd) = inst.amounts(size: try Field.positive(o, "z"), price: price)
+        return event(inst, ts: try Field.int64(o, "T"), recvTs: recvTs,
+                     .liquidation(Liquidation(side: side, price: price, qty: qty, notionalUSD: usd)))
+    }
+
+    mutating func markPrice(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
+        let symbol = try Field.string(d, "s")
+        let inst = try instrument(symbol)
+        let mark = try Field.positive(d, "p")
+        lastMark[symbol] = mark
+        let index = try Field.optionalDouble(d, "i")
+        return event(inst, ts: try Field.int64(d, "E"), recvTs: recvTs,
+                     .markPrice(MarkPrice(price: mark, indexPrice: index.flatMap { $0 > 0 ? $0 : nil },
+                                          fundingRate: try Field.optionalDouble(d, "r"))))
     }
 
     public mutating func takeGaps() -> [SequenceGap] { sequence.take() }
 
     /// `GET /fapi|dapi/v1/aggTrades?symbol=S&fromId=N`: an array of aggTrade rows without `e`/`s`.
     public mutating func parseBackfill(_ body: String, symbol: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        guard let rows = try Field.parse(body).array else { throw MalformedFrame("aggTrades backfill is not an array") }
-        var events: [NormalizedEvent] = []
-        for row in rows {
-            guard case .object(var pairs) = row else { throw MalformedFrame("aggTrades row is not an object") }
-            pairs += [("e", .string("aggTrade")), ("s", .string(symbol))]
-            events += try one(.object(pairs), recvTs: recvTs)
+        try Field.read(body) { json throws(MalformedFrame) in
+            guard let rows = json.array else { throw MalformedFrame("aggTrades backfill is not an array") }
+            let inst = try instrument(symbol)
+            var events: [NormalizedEvent] = []
+            for row in rows {
+                guard row.isObject else { throw MalformedFrame("aggTrades row is not an object") }
+                events.append(try trade(row, aggregate: true, inst: inst, recvTs: recvTs))
+            }
+            return events
         }
-        return events
     }
 
-    func openInterest(_ d: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func openInterest(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         let symbol = try Field.string(d, "symbol")
         let inst = try instrument(symbol)
         let size = try Field.double(d, "openInterest")
@@ -111,8 +127,15 @@ public struct BinanceParser: FeedParser {
         return [event(inst, ts: try Field.int64(d, "time"), recvTs: recvTs, .openInterest(oi))]
     }
 
-    func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument {
-        guard let inst = instruments.resolve(symbol, feed: feed) else { throw MalformedFrame("unknown instrument \(symbol)") }
+    /// The instrument named by member `key` of `json`.
+    mutating func instrument(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Instrument {
+        let (symbol, inst) = try lookup.resolve(json, key)
+        guard let inst else { throw MalformedFrame("unknown instrument \(symbol)") }
+        return inst
+    }
+
+    mutating func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument {
+        guard let inst = lookup.resolve(symbol) else { throw MalformedFrame("unknown instrument \(symbol)") }
         return inst
     }
 

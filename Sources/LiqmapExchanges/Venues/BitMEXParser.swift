@@ -19,14 +19,21 @@ import LiqmapCore
 /// * Welcome, subscribe acks and the text `pong` give nothing.
 public struct BitMEXParser: FeedParser {
     public let feed = Feed.bitmex
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: .bitmex) }
+    }
+    var lookup: InstrumentLookup
     var lastMark: [String: Double] = [:]
 
-    public init(instruments: InstrumentRegistry) { self.instruments = instruments }
+    public init(instruments: InstrumentRegistry) { self.lookup = InstrumentLookup(registry: instruments, feed: .bitmex) }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         if frame == "pong" { return [] }
-        let json = try Field.parse(frame)
+        return try Field.read(frame) { json throws(MalformedFrame) in try parse(json, recvTs: recvTs) }
+    }
+
+    mutating func parse(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         guard let table = json["table"]?.string else { return [] }
         let action = json["action"]?.string ?? ""
         let rows = try Field.array(json, "data")
@@ -97,8 +104,8 @@ public struct BitMEXParser: FeedParser {
 
     /// The instrument, from the instrument file or the shape rules; callers skip the ones not quoted
     /// in USD (XBT-quoted futures such as `TRXU21`). A symbol neither knows is malformed.
-    func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument? {
-        guard let inst = instruments.resolve(symbol, feed: .bitmex) else { throw MalformedFrame("unknown instrument \(symbol)") }
+    mutating func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument? {
+        guard let inst = lookup.resolve(symbol) else { throw MalformedFrame("unknown instrument \(symbol)") }
         return inst
     }
 

@@ -16,43 +16,69 @@ import LiqmapCore
 ///   bodies are malformed with a reason that says so.
 public struct BybitParser: FeedParser {
     public let feed: Feed
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: feed) }
+    }
+    var lookup: InstrumentLookup
     /// Merged ticker fields per symbol.
-    var tickers: [String: [String: JSON]] = [:]
+    var tickers: [String: TickerState] = [:]
+
+    /// The ticker fields this parser uses, merged over the snapshot and its deltas (nil: not sent, or
+    /// sent null/empty).
+    struct TickerState: Sendable {
+        var markPrice: Double?
+        var indexPrice: Double?
+        var fundingRate: Double?
+        var openInterest: Double?
+        var singleOpenInterest: Double?
+        var openInterestValue: Double?
+        var singleOpenInterestValue: Double?
+    }
 
     public init(feed: Feed, instruments: InstrumentRegistry) {
         precondition(feed == .bybitLinear || feed == .bybitInverse)
         self.feed = feed
-        self.instruments = instruments
+        self.lookup = InstrumentLookup(registry: instruments, feed: feed)
     }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        let json = try Field.parse(frame)
+        try Field.read(frame) { json throws(MalformedFrame) in try parse(json, recvTs: recvTs) }
+    }
+
+    mutating func parse(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         if json["op"] != nil { return [] }  // subscribe acks, pongs
         if json["ret_code"] != nil { throw MalformedFrame("legacy Bybit v2 REST body (v5 is /v5/market/…)") }
         if json["retCode"] != nil { return try restOpenInterest(json, recvTs: recvTs) }
-        guard let topic = json["topic"]?.string else { return [] }
-        let channel = topic.prefix { $0 != "." }
-        switch channel {
-        case "publicTrade":
-            return try Field.array(json, "data").map { d throws(MalformedFrame) in
-                let inst = try instrument(try Field.string(d, "s"))
+        guard let topic = json["topic"], topic.isString else { return [] }
+        if topic.hasPrefix("publicTrade.") {
+            var events: [NormalizedEvent] = []
+            for d in try Field.array(json, "data") {
+                let inst = try instrument(d, "s")
                 let price = try Field.positive(d, "p")
                 let (qty, usd) = inst.amounts(size: try Field.positive(d, "v"), price: price)
                 let side: TakerSide
-                switch d["S"]?.string {
-                case "Buy": side = .buy
-                case "Sell": side = .sell
-                default: throw MalformedFrame("'S' is not Buy or Sell")
+                if d["S"]?.isString("Buy") == true {
+                    side = .buy
+                } else if d["S"]?.isString("Sell") == true {
+                    side = .sell
+                } else {
+                    throw MalformedFrame("'S' is not Buy or Sell")
                 }
-                return event(inst, ts: try Field.int64(d, "T"), recvTs: recvTs,
-                             .trade(Trade(id: try Field.string(d, "i"), side: side, price: price, qty: qty, notionalUSD: usd)))
+                events.append(event(inst, ts: try Field.int64(d, "T"), recvTs: recvTs,
+                                    .trade(Trade(id: try Field.string(d, "i"), side: side, price: price, qty: qty, notionalUSD: usd))))
             }
+            return events
+        }
+        let channel = topic.string?.prefix(while: { $0 != "." }) ?? ""
+        switch channel {
         case "allLiquidation":
-            return try Field.array(json, "data").map { d throws(MalformedFrame) in
-                try liquidation(symbol: try Field.string(d, "s"), side: d["S"], size: try Field.positive(d, "v"),
-                                price: try Field.positive(d, "p"), ts: try Field.int64(d, "T"), recvTs: recvTs)
+            var events: [NormalizedEvent] = []
+            for d in try Field.array(json, "data") {
+                events.append(try liquidation(symbol: try Field.string(d, "s"), side: d["S"], size: try Field.positive(d, "v"),
+                                              price: try Field.positive(d, "p"), ts: try Field.int64(d, "T"), recvTs: recvTs))
             }
+            return events
         case "liquidation":
             guard let d = json["data"] else { throw MalformedFrame("missing 'data'") }
             return [try liquidation(symbol: try Field.string(d, "symbol"), side: d["side"], size: try Field.positive(d, "size"),
@@ -66,59 +92,67 @@ public struct BybitParser: FeedParser {
         }
     }
 
-    func liquidation(symbol: String, side: JSON?, size: Double, price: Double, ts: Int64, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
+    mutating func liquidation(symbol: String, side: JSONNode?, size: Double, price: Double, ts: Int64, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
         let inst = try instrument(symbol)
         let position: PositionSide
-        switch side?.string {
-        case "Buy": position = .long  // Bybit: "Buy" = a long position was liquidated
-        case "Sell": position = .short
-        default: throw MalformedFrame("side is not Buy or Sell")
+        if side?.isString("Buy") == true {
+            position = .long  // Bybit: "Buy" = a long position was liquidated
+        } else if side?.isString("Sell") == true {
+            position = .short
+        } else {
+            throw MalformedFrame("side is not Buy or Sell")
         }
         let (qty, usd) = inst.amounts(size: size, price: price)
         return event(inst, ts: ts, recvTs: recvTs, .liquidation(Liquidation(side: position, price: price, qty: qty, notionalUSD: usd)))
     }
 
-    mutating func ticker(_ json: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        guard let data = json["data"], case .object(let pairs) = data else { throw MalformedFrame("missing 'data'") }
+    mutating func ticker(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+        guard let data = json["data"], data.isObject else { throw MalformedFrame("missing 'data'") }
         let symbol = try Field.string(data, "symbol")
         let inst = try instrument(symbol)
-        let type = json["type"]?.string
-        var state = type == "snapshot" ? [:] : (tickers[symbol] ?? [:])
-        if type != "snapshot" && tickers[symbol] == nil { throw MalformedFrame("ticker delta for \(symbol) before its snapshot") }
-        for pair in pairs { state[pair.key] = pair.value }
+        let snapshot = json["type"]?.isString("snapshot") == true
+        if !snapshot && tickers[symbol] == nil { throw MalformedFrame("ticker delta for \(symbol) before its snapshot") }
+        var state = snapshot ? TickerState() : tickers[symbol]!
+        var markChanged = false, oiChanged = false
+        func merge(_ key: StaticString, _ field: inout Double?, _ changed: inout Bool) throws(MalformedFrame) {
+            guard let value = data[key] else { return }
+            field = try Field.optionalNumber(value, named: key)
+            changed = true
+        }
+        try merge("markPrice", &state.markPrice, &markChanged)
+        try merge("indexPrice", &state.indexPrice, &markChanged)
+        try merge("fundingRate", &state.fundingRate, &markChanged)
+        try merge("openInterest", &state.openInterest, &oiChanged)
+        try merge("singleOpenInterest", &state.singleOpenInterest, &oiChanged)
+        try merge("openInterestValue", &state.openInterestValue, &oiChanged)
+        try merge("singleOpenInterestValue", &state.singleOpenInterestValue, &oiChanged)
         tickers[symbol] = state
-        let merged = JSON.object(state.map { ($0.key, $0.value) })
         let ts = try Field.int64(json, "ts")
         var events: [NormalizedEvent] = []
-        let changed = Set(pairs.map(\.key))
-        let mark = try Field.optionalDouble(merged, "markPrice")
-        if !changed.isDisjoint(with: ["markPrice", "indexPrice", "fundingRate"]), let mark {
+        if markChanged, let mark = state.markPrice {
             events.append(event(inst, ts: ts, recvTs: recvTs, .markPrice(MarkPrice(
-                price: mark, indexPrice: try Field.optionalDouble(merged, "indexPrice"),
-                fundingRate: try Field.optionalDouble(merged, "fundingRate")))))
+                price: mark, indexPrice: state.indexPrice, fundingRate: state.fundingRate))))
         }
-        if !changed.isDisjoint(with: ["openInterest", "singleOpenInterest", "openInterestValue", "singleOpenInterestValue"]) {
-            let single = try Field.optionalDouble(merged, "singleOpenInterest")
-            let both = try Field.optionalDouble(merged, "openInterest")
-            guard let size = single ?? both else { return events }
-            let value = single != nil ? try Field.optionalDouble(merged, "singleOpenInterestValue")
-                                      : try Field.optionalDouble(merged, "openInterestValue")
-            events.append(event(inst, ts: ts, recvTs: recvTs, .openInterest(try openInterest(inst, size: size, usd: value, mark: mark))))
+        if oiChanged, let size = state.singleOpenInterest ?? state.openInterest {
+            let value = state.singleOpenInterest != nil ? state.singleOpenInterestValue : state.openInterestValue
+            events.append(event(inst, ts: ts, recvTs: recvTs, .openInterest(try openInterest(inst, size: size, usd: value, mark: state.markPrice))))
         }
         return events
     }
 
     /// `GET /v5/market/open-interest` bodies: one event per list item.
-    func restOpenInterest(_ json: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func restOpenInterest(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         guard let result = json["result"], let list = result["list"]?.array else { return [] }
         let inst = try instrument(try Field.string(result, "symbol"))
-        let mark = try Field.optionalDouble(.object((tickers[inst.symbol] ?? [:]).map { ($0.key, $0.value) }), "markPrice")
-        return try list.map { item throws(MalformedFrame) in
+        let mark = tickers[inst.symbol]?.markPrice
+        var events: [NormalizedEvent] = []
+        for item in list {
             let size: Double
             if let single = try Field.optionalDouble(item, "singleOpenInterest") { size = single } else { size = try Field.double(item, "openInterest") }
-            return event(inst, ts: try Field.int64(item, "timestamp"), recvTs: recvTs,
-                         .openInterest(try openInterest(inst, size: size, usd: nil, mark: mark)))
+            events.append(event(inst, ts: try Field.int64(item, "timestamp"), recvTs: recvTs,
+                                .openInterest(try openInterest(inst, size: size, usd: nil, mark: mark))))
         }
+        return events
     }
 
     func openInterest(_ inst: Instrument, size: Double, usd: Double?, mark: Double?) throws(MalformedFrame) -> OpenInterest {
@@ -132,8 +166,15 @@ public struct BybitParser: FeedParser {
         }
     }
 
-    func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument {
-        guard let inst = instruments.resolve(symbol, feed: feed) else { throw MalformedFrame("unknown instrument \(symbol)") }
+    /// The instrument named by member `key` of `json`.
+    mutating func instrument(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Instrument {
+        let (symbol, inst) = try lookup.resolve(json, key)
+        guard let inst else { throw MalformedFrame("unknown instrument \(symbol)") }
+        return inst
+    }
+
+    mutating func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument {
+        guard let inst = lookup.resolve(symbol) else { throw MalformedFrame("unknown instrument \(symbol)") }
         return inst
     }
 

@@ -14,19 +14,26 @@ import LiqmapCore
 /// * Acks (`result`), `heartbeat`/`test_request` and other channels give nothing.
 public struct DeribitParser: FeedParser {
     public let feed = Feed.deribit
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: .deribit) }
+    }
+    var lookup: InstrumentLookup
 
     /// `trade_seq` per instrument, for gap detection.
     var sequence = SequenceTracker()
 
-    public init(instruments: InstrumentRegistry) { self.instruments = instruments }
+    public init(instruments: InstrumentRegistry) { self.lookup = InstrumentLookup(registry: instruments, feed: .deribit) }
 
     public mutating func takeGaps() -> [SequenceGap] { sequence.take() }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        let json = try Field.parse(frame)
+        try Field.read(frame) { json throws(MalformedFrame) in try parse(json, recvTs: recvTs) }
+    }
+
+    mutating func parse(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         if let result = json["result"]?.array { return try bookSummaries(result, recvTs: recvTs) }
-        guard json["method"]?.string == "subscription", let params = json["params"],
+        guard json["method"]?.isString("subscription") == true, let params = json["params"],
               let channel = params["channel"]?.string, let data = params["data"] else { return [] }
         if channel.hasPrefix("trades.") {
             guard let items = data.array else { throw MalformedFrame("trades data is not an array") }
@@ -41,7 +48,7 @@ public struct DeribitParser: FeedParser {
         return []
     }
 
-    func trade(_ d: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func trade(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         guard let inst = try future(try Field.string(d, "instrument_name")) else { return [] }
         let price = try Field.positive(d, "price")
         let (qty, usd) = inst.amounts(size: try Field.positive(d, "amount"), price: price)
@@ -70,7 +77,7 @@ public struct DeribitParser: FeedParser {
         return events
     }
 
-    func ticker(_ d: JSON, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func ticker(_ d: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         guard let inst = try future(try Field.string(d, "instrument_name")) else { return [] }
         let ts = try Field.int64(d, "timestamp")
         let mark = try Field.positive(d, "mark_price")
@@ -82,7 +89,7 @@ public struct DeribitParser: FeedParser {
         return events
     }
 
-    func bookSummaries(_ items: [JSON], recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func bookSummaries(_ items: JSONElements, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         var events: [NormalizedEvent] = []
         for d in items where d["open_interest"] != nil {
             guard let inst = try future(try Field.string(d, "instrument_name")) else { continue }
@@ -99,9 +106,10 @@ public struct DeribitParser: FeedParser {
     }
 
     /// The instrument of a future or perpetual; nil for options (`BTC-24JUN22-30000-C`).
-    func future(_ name: String) throws(MalformedFrame) -> Instrument? {
-        guard name.split(separator: "-").count == 2 else { return nil }
-        guard let inst = instruments.resolve(name, feed: .deribit) else { throw MalformedFrame("unknown instrument \(name)") }
+    mutating func future(_ name: String) throws(MalformedFrame) -> Instrument? {
+        let dash = UInt8(ascii: "-")
+        guard name.utf8.count(where: { $0 == dash }) == 1, name.utf8.first != dash, name.utf8.last != dash else { return nil }
+        guard let inst = lookup.resolve(name) else { throw MalformedFrame("unknown instrument \(name)") }
         return inst
     }
 

@@ -10,17 +10,24 @@ import LiqmapCore
 /// * `subscriptionResponse`, `pong` and other channels give nothing; spot pairs (`@107`) are skipped.
 public struct HyperliquidParser: FeedParser {
     public let feed = Feed.hyperliquid
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: .hyperliquid) }
+    }
+    var lookup: InstrumentLookup
 
-    public init(instruments: InstrumentRegistry) { self.instruments = instruments }
+    public init(instruments: InstrumentRegistry) { self.lookup = InstrumentLookup(registry: instruments, feed: .hyperliquid) }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
-        let json = try Field.parse(frame)
+        try Field.read(frame) { json throws(MalformedFrame) in try parse(json, recvTs: recvTs) }
+    }
+
+    mutating func parse(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         switch json["channel"]?.string {
         case "trades":
             var events: [NormalizedEvent] = []
             for d in try Field.array(json, "data") {
-                guard let inst = instruments.resolve(try Field.string(d, "coin"), feed: .hyperliquid) else { continue }
+                guard let inst = lookup.resolve(try Field.string(d, "coin")) else { continue }
                 let price = try Field.positive(d, "px")
                 let (qty, usd) = inst.amounts(size: try Field.positive(d, "sz"), price: price)
                 let side: TakerSide
@@ -35,7 +42,7 @@ public struct HyperliquidParser: FeedParser {
             return events
         case "activeAssetCtx":
             guard let data = json["data"], let ctx = data["ctx"] else { throw MalformedFrame("missing 'data.ctx'") }
-            guard let inst = instruments.resolve(try Field.string(data, "coin"), feed: .hyperliquid) else { return [] }
+            guard let inst = lookup.resolve(try Field.string(data, "coin")) else { return [] }
             let mark = try Field.positive(ctx, "markPx")
             var events = [event(inst, ts: recvTs, recvTs: recvTs, .markPrice(MarkPrice(
                 price: mark, indexPrice: try Field.optionalDouble(ctx, "oraclePx"), fundingRate: try Field.optionalDouble(ctx, "funding"))))]

@@ -13,14 +13,21 @@ import LiqmapCore
 /// * The text `pong`, `event` frames (acks, errors, notices) and other channels give nothing.
 public struct OKXParser: FeedParser {
     public let feed = Feed.okx
-    public var instruments: InstrumentRegistry
+    public var instruments: InstrumentRegistry {
+        get { lookup.registry }
+        set { lookup = InstrumentLookup(registry: newValue, feed: .okx) }
+    }
+    var lookup: InstrumentLookup
     var lastMark: [String: Double] = [:]
 
-    public init(instruments: InstrumentRegistry) { self.instruments = instruments }
+    public init(instruments: InstrumentRegistry) { self.lookup = InstrumentLookup(registry: instruments, feed: .okx) }
 
     public mutating func parse(_ frame: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         if frame == "pong" { return [] }
-        let json = try Field.parse(frame)
+        return try Field.read(frame) { json throws(MalformedFrame) in try parse(json, recvTs: recvTs) }
+    }
+
+    mutating func parse(_ json: JSONNode, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         if json["event"] != nil { return [] }
         if let code = json["code"]?.text {  // a REST body
             guard code == "0" else { throw MalformedFrame("OKX error response code \(code)") }
@@ -32,14 +39,16 @@ public struct OKXParser: FeedParser {
         case "trades", "trades-all":
             var events: [NormalizedEvent] = []
             for d in data {
-                guard let inst = try derivative(try Field.string(d, "instId")) else { continue }
+                guard let inst = try derivative(d) else { continue }
                 let price = try Field.positive(d, "px")
                 let (qty, usd) = inst.amounts(size: try Field.positive(d, "sz"), price: price)
                 let side: TakerSide
-                switch d["side"]?.string {
-                case "buy": side = .buy
-                case "sell": side = .sell
-                default: throw MalformedFrame("'side' is not buy or sell")
+                if d["side"]?.isString("buy") == true {
+                    side = .buy
+                } else if d["side"]?.isString("sell") == true {
+                    side = .sell
+                } else {
+                    throw MalformedFrame("'side' is not buy or sell")
                 }
                 events.append(event(inst, ts: try Field.int64(d, "ts"), recvTs: recvTs,
                                     .trade(Trade(id: try Field.string(d, "tradeId"), side: side, price: price, qty: qty, notionalUSD: usd))))
@@ -48,7 +57,7 @@ public struct OKXParser: FeedParser {
         case "liquidation-orders":
             var events: [NormalizedEvent] = []
             for d in data {
-                guard let inst = try derivative(try Field.string(d, "instId")) else { continue }
+                guard let inst = try derivative(d) else { continue }
                 for detail in try Field.array(d, "details") {
                     let side: PositionSide
                     switch (detail["posSide"]?.string, detail["side"]?.string) {
@@ -93,10 +102,10 @@ public struct OKXParser: FeedParser {
         }
     }
 
-    func openInterestItems(_ data: [JSON], recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+    mutating func openInterestItems(_ data: JSONElements, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
         var events: [NormalizedEvent] = []
         for d in data {
-            guard let inst = try derivative(try Field.string(d, "instId")) else { continue }
+            guard let inst = try derivative(d) else { continue }
             let contracts = try Field.double(d, "oi"), coin = try Field.double(d, "oiCcy")
             guard contracts >= 0, coin >= 0 else { throw MalformedFrame("negative open interest") }
             var usd = try Field.optionalDouble(d, "oiUsd")
@@ -106,12 +115,26 @@ public struct OKXParser: FeedParser {
         return events
     }
 
+    /// The instrument of member `instId` of `d` (see `derivative(_: String)`), matched as bytes first.
+    mutating func derivative(_ d: JSONNode) throws(MalformedFrame) -> Instrument? {
+        if let node = d["instId"], let hit = lookup.recentMatch(node) { return hit.instrument }
+        return try derivative(try Field.string(d, "instId"))
+    }
+
     /// The instrument for a SWAP/FUTURES id; nil for spot (`BTC-USDT`) and options (`BTC-USD-220520-18000-C`).
-    func derivative(_ id: String) throws(MalformedFrame) -> Instrument? {
-        let parts = id.split(separator: "-")
-        guard parts.count == 3, parts[2] == "SWAP" || (parts[2].count == 6 && parts[2].allSatisfy(\.isNumber)) else { return nil }
-        guard let inst = instruments.resolve(id, feed: .okx) else { throw MalformedFrame("unknown instrument \(id) (its ctVal comes from --instruments)") }
+    mutating func derivative(_ id: String) throws(MalformedFrame) -> Instrument? {
+        guard Self.isDerivative(id) else { return nil }
+        guard let inst = lookup.resolve(id) else { throw MalformedFrame("unknown instrument \(id) (its ctVal comes from --instruments)") }
         return inst
+    }
+
+    /// `BASE-QUOTE-SWAP` or `BASE-QUOTE-YYMMDD`, read over the bytes (this runs once per trade).
+    static func isDerivative(_ id: String) -> Bool {
+        let utf8 = id.utf8, dash = UInt8(ascii: "-")
+        guard utf8.count(where: { $0 == dash }) == 2, let last = utf8.lastIndex(of: dash) else { return false }
+        let suffix = utf8[utf8.index(after: last)...]
+        if suffix.elementsEqual("SWAP".utf8) { return true }
+        return suffix.count == 6 && suffix.allSatisfy { $0 &- UInt8(ascii: "0") < 10 }
     }
 
     func event(_ inst: Instrument, ts: Int64?, recvTs: Int64?, _ body: NormalizedEvent.Body) -> NormalizedEvent {
