@@ -102,7 +102,7 @@ public struct LiveCollector: Sendable {
                     try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                     if Task.isCancelled { break }
                     live += 1
-                    group.addTask { await self.connection(plan, signals: continuation) }
+                    group.addTask { await self.connection(plan, reconnect: true, signals: continuation) }
                 }
             }
             group.cancelAll()
@@ -112,14 +112,14 @@ public struct LiveCollector: Sendable {
     struct RolledOver: Error {}
 
     /// One connection, from connect to close; reports its end (and its rollover point) on `signals`.
-    func connection(_ plan: ConnectionPlan, signals: AsyncStream<Signal>.Continuation) async {
+    func connection(_ plan: ConnectionPlan, reconnect: Bool = false, signals: AsyncStream<Signal>.Continuation) async {
         let started = ContinuousClock.now
         var rolledOver = false
         do {
             let tls: TLSConfiguration? = plan.url.hasPrefix("wss://") ? TLSConfiguration.makeClientConfiguration() : nil
             let spec = self.spec, core = self.core, logger = self.logger
             let lifetime = lifetimeOverride ?? spec.maxConnectionLifetime
-            let restBase = self.restBase
+            let restBase = self.restBase, symbols = self.symbols
             let overlap = rolloverOverlap
             try await WebSocketClient.connect(url: plan.url, configuration: .init(maxFrameSize: 1 << 24), tlsConfiguration: tls,
                                               logger: logger) { inbound, outbound, _ in
@@ -142,6 +142,7 @@ public struct LiveCollector: Sendable {
                         }
                     }
                     group.addTask {
+                        var recovered = !reconnect
                         for try await message in inbound.messages(maxSize: 1 << 24) {
                             let text: String
                             switch message {
@@ -149,20 +150,18 @@ public struct LiveCollector: Sendable {
                             case .binary(let buffer): text = String(buffer: buffer)
                             }
                             if spec.isKeepaliveAnswer(text) { continue }
+                            if !recovered {
+                                // The first answer after a reconnect: the stream is live again, so
+                                // the latest REST trades cover the outage.
+                                recovered = true
+                                for (symbol, url) in spec.recoveryURLs(symbols: symbols, rest: restBase) {
+                                    await Self.backfill(url, symbol: symbol, core: core, logger: logger)
+                                }
+                            }
                             if let reply = spec.reply(to: text) { try await outbound.write(.text(reply)) }
                             for gap in try await core.handle(text, recvTs: Self.now()) {
                                 guard let url = spec.backfillURL(for: gap, rest: restBase) else { continue }
-                                do {
-                                    let (status, body, _) = try await RestFetch.get(url)
-                                    if (200..<300).contains(status) {
-                                        try await core.handleBackfill(body, symbol: gap.symbol, recvTs: Self.now())
-                                    } else {
-                                        await core.noteRestError()
-                                    }
-                                } catch {
-                                    await core.noteRestError()
-                                    logger.warning("backfill failed", metadata: ["url": "\(url)", "error": "\(error)"])
-                                }
+                                await Self.backfill(url, symbol: gap.symbol, core: core, logger: logger)
                             }
                         }
                     }
@@ -177,6 +176,22 @@ public struct LiveCollector: Sendable {
         }
         let lived = ContinuousClock.now - started
         signals.yield(.ended(lived: Double(lived.components.seconds), rolledOver: rolledOver))
+    }
+
+    /// Fetches a REST body of trades the stream missed and publishes the ones not seen yet.
+    static func backfill(_ url: String, symbol: String, core: CollectorCore, logger: Logger) async {
+        do {
+            let (status, body, _) = try await RestFetch.get(url)
+            if (200..<300).contains(status) {
+                try await core.handleBackfill(body, symbol: symbol, recvTs: now())
+            } else {
+                await core.noteRestError()
+                logger.warning("backfill failed", metadata: ["url": "\(url)", "status": "\(status)"])
+            }
+        } catch {
+            await core.noteRestError()
+            logger.warning("backfill failed", metadata: ["url": "\(url)", "error": "\(error)"])
+        }
     }
 
     /// Polls one REST endpoint; honours `Retry-After` on 429 and stops for the ban time on 418.

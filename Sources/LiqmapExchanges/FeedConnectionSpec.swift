@@ -50,6 +50,10 @@ public protocol FeedConnectionSpec: Sendable {
     func instrumentURLs(rest: String?) -> [String]
     /// Where to fetch the missing part of `gap` (nil where the venue has no such endpoint).
     func backfillURL(for gap: SequenceGap, rest: String?) -> String?
+    /// The latest trades per symbol over REST, fetched once a reconnected stream is live again, for
+    /// venues whose trade stream has no sequence to find gaps with (Bybit): what the outage hid is in
+    /// there, and what was already seen is dropped as a duplicate.
+    func recoveryURLs(symbols: [String], rest: String?) -> [(symbol: String, url: String)]
 }
 
 extension FeedConnectionSpec {
@@ -57,6 +61,7 @@ extension FeedConnectionSpec {
     public func reply(to frame: String) -> String? { nil }
     public func isKeepaliveAnswer(_ frame: String) -> Bool { frame == "pong" }
     public func backfillURL(for gap: SequenceGap, rest: String?) -> String? { nil }
+    public func recoveryURLs(symbols: [String], rest: String?) -> [(symbol: String, url: String)] { [] }
     public func restPolls(symbols: [String], rest: String?) -> [RestPoll] { [] }
 }
 

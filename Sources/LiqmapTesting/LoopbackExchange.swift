@@ -8,8 +8,8 @@ import NIOWebSocket
 /// A small exchange on loopback for collector tests: a WebSocket server that plays a list of frames
 /// to whoever connects (any path), answers the venues' keepalives, and misbehaves on command:
 /// drops each connection after `framesPerConnection` frames (up to `disconnects` times), replays the
-/// last `overlapOnReconnect` frames to the next connection (duplicates, as venues do), and mixes in
-/// garbage. Plain HTTP GETs get the body registered for their path (instrument metadata, REST polls).
+/// last `overlapOnReconnect` frames to the next connection (duplicates, as venues do) or skips
+/// `lossOnReconnect` frames (what was sent during the outage), and mixes in garbage. Plain HTTP GETs get the body registered for their path (instrument metadata, REST polls).
 public final class LoopbackExchange: Sendable {
     /// What the exchange does; fixed before `start()`.
     public struct Script: Sendable {
@@ -17,6 +17,8 @@ public final class LoopbackExchange: Sendable {
         public var framesPerConnection: Int = .max
         public var disconnects = 0
         public var overlapOnReconnect = 0
+        /// Frames skipped at each reconnect (sent while nobody was connected: lost to the client).
+        public var lossOnReconnect = 0
         public var restBodies: [String: String] = [:]
         /// Paths answered with an error status (429, 418…) and a `Retry-After` header instead of a body.
         public var restErrors: [String: (status: Int, retryAfter: Int)] = [:]
@@ -88,7 +90,7 @@ public final class LoopbackExchange: Sendable {
     func connectionOpened() -> (start: Int, budget: Int) {
         state.withLockedValue { s in
             s.connections += 1
-            let start = s.connections == 1 ? 0 : max(0, s.position - script.overlapOnReconnect)
+            let start = s.connections == 1 ? 0 : min(script.frames.count, max(0, s.position - script.overlapOnReconnect) + script.lossOnReconnect)
             let budget = s.disconnectsLeft > 0 ? script.framesPerConnection : .max
             return (start, budget)
         }

@@ -146,6 +146,33 @@ struct LiveCollectorTests {
         #expect(count == 1_000 && Set(ids) == Set((1...1_000).map(String.init)))
     }
 
+    @Test("Bybit has no trade sequence: after a reconnect the latest REST trades cover what the outage hid")
+    func bybitRecovery() async throws {
+        // Synthetic frames and REST rows in the shapes of wire-formats.md (publicTrade, recent-trade).
+        let trades = (0..<1_000).map { i in (id: "t-\(i)", ts: 1_700_000_000_000 + i, side: i % 2 == 0 ? "Buy" : "Sell", price: "\(30_000 + i % 100).5") }
+        var script = LoopbackExchange.Script(frames: trades.map { t in
+            #"{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":\#(t.ts),"data":[{"T":\#(t.ts),"s":"BTCUSDT","S":"\#(t.side)","v":"0.001","p":"\#(t.price)","L":"PlusTick","i":"\#(t.id)","BT":false,"seq":\#(t.ts)}]}"#
+        })
+        script.framesPerConnection = 400
+        script.disconnects = 1
+        script.lossOnReconnect = 50  // frames 400..<450 go out while the collector is away
+        let rows = trades.reversed().map { t in
+            #"{"execId":"\#(t.id)","symbol":"BTCUSDT","price":"\#(t.price)","size":"0.001","side":"\#(t.side)","time":"\#(t.ts)","isBlockTrade":false}"#
+        }
+        script.restBodies["/v5/market/recent-trade"] = #"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":["# + rows.joined(separator: ",") + "]},\"retExtInfo\":{},\"time\":1700000001000}"
+        let h = try await Self.start(script, spec: FeedConnections.spec(.bybitLinear))
+        let done = try await Self.waitFor(30) { try await Self.published(h.redis, shards: 2).count >= 1_000 }
+        await Self.halt(h)
+        let counters = await h.core.counters
+        let (count, ids) = try await Self.published(h.redis, shards: 2)
+        let recoveries = h.exchange.restRequests.filter { $0.path == "/v5/market/recent-trade" }.count
+        h.servers.tearDown()
+        #expect(done)
+        #expect(h.exchange.connections == 2 && recoveries == 1, "one recovery read, after the reconnect only")
+        #expect(count == 1_000 && Set(ids) == Set(trades.map(\.id)), "the 50 lost trades came back, nothing twice")
+        #expect(counters.backfilled >= 50 && counters.duplicatesDropped > 0)
+    }
+
     /// Binance's connection spec with a REST poll every 0.2 s, to see rate-limit answers within a test.
     struct FastPollSpec: FeedConnectionSpec {
         let feed = Feed.binanceUSDM

@@ -92,6 +92,32 @@ public struct BybitParser: FeedParser {
         }
     }
 
+    /// `GET /v5/market/recent-trade` bodies (after a reconnect): `execId` is the stream's `i`, `side`
+    /// the taker side, `size` as the stream's `v`, `time` ms as a string.
+    public mutating func parseBackfill(_ body: String, symbol: String, recvTs: Int64?) throws(MalformedFrame) -> [NormalizedEvent] {
+        try Field.read(body) { json throws(MalformedFrame) in
+            guard json["retCode"]?.int64 == 0 else { throw MalformedFrame("recent-trade error retCode \(json["retCode"]?.text ?? "missing")") }
+            guard let list = json["result"]?["list"]?.array else { throw MalformedFrame("recent-trade body without result.list") }
+            var events: [NormalizedEvent] = []
+            for d in list {
+                let inst = try instrument(d, "symbol")
+                let price = try Field.positive(d, "price")
+                let (qty, usd) = inst.amounts(size: try Field.positive(d, "size"), price: price)
+                let side: TakerSide
+                if d["side"]?.isString("Buy") == true {
+                    side = .buy
+                } else if d["side"]?.isString("Sell") == true {
+                    side = .sell
+                } else {
+                    throw MalformedFrame("'side' is not Buy or Sell")
+                }
+                events.append(event(inst, ts: try Field.int64(d, "time"), recvTs: recvTs,
+                                    .trade(Trade(id: try Field.string(d, "execId"), side: side, price: price, qty: qty, notionalUSD: usd))))
+            }
+            return events
+        }
+    }
+
     mutating func liquidation(symbol: String, side: JSONNode?, size: Double, price: Double, ts: Int64, recvTs: Int64?) throws(MalformedFrame) -> NormalizedEvent {
         let inst = try instrument(symbol)
         let position: PositionSide
