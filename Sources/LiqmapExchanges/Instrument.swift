@@ -9,6 +9,10 @@ public struct Instrument: Sendable, Hashable {
         case linear
         /// Sizes are contracts worth `contractSize` USD each (1 when the venue sizes in USD).
         case inverse
+        /// BitMEX quanto: a contract is worth `contractSize` XBT per 1 (USD) of price (the venue's
+        /// `multiplier` in satoshis × 1e-8), so its USD value also moves with the XBT price: see
+        /// `quantoAmounts`.
+        case quanto
     }
 
     public let symbol: String
@@ -36,6 +40,7 @@ public struct Instrument: Sendable, Hashable {
     ///
     /// Linear: qty = size × contractSize, notional = qty × price (USDT/USDC count as USD).
     /// Inverse: notional = size × contractSize (USD), qty = notional / price.
+    /// Quanto needs the XBT price (`quantoAmounts`); here it gives NaN, which no event accepts.
     public func amounts(size: Double, price: Double) -> (qty: Double, notionalUSD: Double) {
         switch sizing {
         case .linear:
@@ -44,7 +49,16 @@ public struct Instrument: Sendable, Hashable {
         case .inverse:
             let usd = size * contractSize
             return (usd / price, usd)
+        case .quanto:
+            return (.nan, .nan)
         }
+    }
+
+    /// Quanto: notional = size × contractSize × price × `xbtUSD` (the contract pays XBT per point of
+    /// price, converted at the XBT/USD price), qty = notional / price.
+    public func quantoAmounts(size: Double, price: Double, xbtUSD: Double) -> (qty: Double, notionalUSD: Double) {
+        let usd = size * contractSize * price * xbtUSD
+        return (usd / price, usd)
     }
 }
 

@@ -93,17 +93,21 @@ enum InstrumentBodies {
     }
 
     /// `/api/v1/instrument/active`: perpetuals (`FFWCSX`) and futures (`FFCCSX`). Inverse contracts are
-    /// 1 USD; linear ones are 1 / underlyingToPositionMultiplier base units; quanto contracts (their USD
-    /// value moves with the XBT price) are not supported and left out.
+    /// 1 USD; linear ones are 1 / underlyingToPositionMultiplier base units; quanto contracts are
+    /// `multiplier` satoshis per point of price (`contractSize` = multiplier × 1e-8 XBT).
     static func bitmex(_ rows: JSONElements) throws(MalformedFrame) -> [(Instrument, Feed)] {
         var out: [(Instrument, Feed)] = []
         for row in rows {
             let typ = row["typ"]?.string
-            guard typ == "FFWCSX" || typ == "FFCCSX", row["isQuanto"]?.bool != true else { continue }
+            guard typ == "FFWCSX" || typ == "FFCCSX" else { continue }
             let symbol = try Field.string(row, "symbol")
             let base = try Field.string(row, "underlying"), quote = try Field.string(row, "quoteCurrency")
             let expiry = typ == "FFCCSX" ? row["expiry"]?.string.flatMap(Dates.yyyymmdd(iso:)) : nil
-            if row["isInverse"]?.bool == true {
+            if row["isQuanto"]?.bool == true {
+                guard let multiplier = row["multiplier"]?.double, multiplier > 0 else { throw MalformedFrame("\(symbol): quanto without a positive multiplier") }
+                out.append((Instrument(symbol: symbol, base: base, quote: quote, expiry: expiry, sizing: .quanto,
+                                       contractSize: multiplier * 1e-8), .bitmex))
+            } else if row["isInverse"]?.bool == true {
                 out.append((Instrument(symbol: symbol, base: base, quote: quote, expiry: expiry, sizing: .inverse, contractSize: 1), .bitmex))
             } else if let perContract = try Field.optionalDouble(row, "underlyingToPositionMultiplier"), perContract > 0 {
                 out.append((Instrument(symbol: symbol, base: base, quote: quote, expiry: expiry, sizing: .linear,

@@ -119,6 +119,8 @@ public struct BinanceParser: FeedParser {
         switch inst.sizing {
         case .linear:
             oi = OpenInterest(oiQty: size * inst.contractSize, oiUSD: nil)
+        case .quanto:
+            throw MalformedFrame("\(inst.symbol) is a quanto contract, which this venue does not list")
         case .inverse:
             let usd = size * inst.contractSize
             guard let mark = lastMark[symbol] else { throw MalformedFrame("no mark price seen yet for \(symbol): inverse open interest needs one") }

@@ -1,7 +1,8 @@
 import LiqmapCore
 
 /// BitMEX realtime connection: `liquidation` for all symbols plus `trade` and `instrument` per
-/// symbol; the client sends the text `ping` (BitMEX wants one after 5 s of silence; every 5 s is
+/// symbol, and always `instrument:XBTUSD` (its price values the quanto contracts whose liquidations
+/// the all-symbol table delivers); the client sends the text `ping` (BitMEX wants one after 5 s of silence; every 5 s is
 /// simplest and allowed).
 public struct BitMEXConnection: FeedConnectionSpec {
     public let feed = Feed.bitmex
@@ -10,7 +11,8 @@ public struct BitMEXConnection: FeedConnectionSpec {
     public var defaultSymbols: [String] { ["XBTUSD", "XBTUSDT"] }
 
     public func plans(symbols: [String], ws: String?) -> [ConnectionPlan] {
-        let args = ["liquidation"] + symbols.flatMap { ["trade:\($0)", "instrument:\($0)"] }
+        var args = ["liquidation"] + symbols.flatMap { ["trade:\($0)", "instrument:\($0)"] }
+        if !symbols.contains("XBTUSD") { args.append("instrument:XBTUSD") }
         return [ConnectionPlan(url: FeedConnections.rebase("wss://ws.bitmex.com/realtime", ws),
                                subscribe: ["{\"op\":\"subscribe\",\"args\":[\(args.map(FeedConnections.quote).joined(separator: ","))]}"])]
     }

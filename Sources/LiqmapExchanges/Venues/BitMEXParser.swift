@@ -10,8 +10,10 @@ import LiqmapCore
 ///   the order price; `leavesQty` contracts on `insert` (updates and deletes only shrink or remove
 ///   the resting order, and the `partial` sent on every (re)subscribe repeats orders already
 ///   inserted: all give nothing). No venue time: `ts` is the receive time (null without one).
-///   The contract value must be known (XBTUSD 1 USD, linear contracts from the instrument file);
-///   quanto contracts are malformed with that reason.
+///   The contract value must be known (XBTUSD 1 USD, linear and quanto contracts from the instrument
+///   file). Quanto contracts (`ETHUSD`: `multiplier` satoshis per point) are worth
+///   contracts × multiplier × 1e-8 × price XBT, converted to USD at the last XBTUSD price this parser
+///   saw (mark or trade); before one was seen they are malformed with that reason.
 /// * `instrument`: `markPrice` → `mark_price` (with `indicativeSettlePrice`/`fundingRate` when the row has
 ///   them); `openInterest` (contracts) → `open_interest` where the contract value is known, with the
 ///   row's or the last mark price.
@@ -25,6 +27,8 @@ public struct BitMEXParser: FeedParser {
     }
     var lookup: InstrumentLookup
     var lastMark: [String: Double] = [:]
+    /// The last XBTUSD price seen (mark or trade), for quanto contracts.
+    var xbtUSD: Double?
 
     public init(instruments: InstrumentRegistry) { self.lookup = InstrumentLookup(registry: instruments, feed: .bitmex) }
 
@@ -48,8 +52,10 @@ public struct BitMEXParser: FeedParser {
                 case "Sell": side = .sell
                 default: throw MalformedFrame("'side' is not Buy or Sell")
                 }
+                let price = try Field.positive(row, "price")
+                if inst.symbol == "XBTUSD" { xbtUSD = price }
                 events.append(event(inst, ts: try Self.isoMilliseconds(try Field.string(row, "timestamp")), recvTs: recvTs, .trade(Trade(
-                    id: try Field.string(row, "trdMatchID"), side: side, price: try Field.positive(row, "price"),
+                    id: try Field.string(row, "trdMatchID"), side: side, price: price,
                     qty: try Field.positive(row, "homeNotional"), notionalUSD: try Field.positive(row, "foreignNotional")))))
             }
         case "liquidation" where action == "insert":
@@ -57,7 +63,7 @@ public struct BitMEXParser: FeedParser {
                 let symbol = try Field.string(row, "symbol")
                 guard let inst = try instrument(symbol), Self.usdQuotes.contains(inst.quote) else { continue }
                 guard inst.contractSize > 0 else {
-                    throw MalformedFrame("contract value of \(symbol) unknown (quanto, or not in --instruments)")
+                    throw MalformedFrame("contract value of \(symbol) unknown (not in --instruments: linear and quanto contracts need BitMEX's instrument file)")
                 }
                 let side: PositionSide
                 switch row["side"]?.string {
@@ -66,7 +72,7 @@ public struct BitMEXParser: FeedParser {
                 default: throw MalformedFrame("'side' is not Buy or Sell")
                 }
                 let price = try Field.positive(row, "price")
-                let (qty, usd) = inst.amounts(size: try Field.positive(row, "leavesQty"), price: price)
+                let (qty, usd) = try amounts(inst, contracts: try Field.positive(row, "leavesQty"), price: price)
                 events.append(event(inst, ts: recvTs, recvTs: recvTs, .liquidation(Liquidation(side: side, price: price, qty: qty, notionalUSD: usd))))
             }
         case "instrument" where action == "partial" || action == "update" || action == "insert":
@@ -77,13 +83,15 @@ public struct BitMEXParser: FeedParser {
                 if let mark = try Field.optionalDouble(row, "markPrice") {
                     guard mark > 0 else { throw MalformedFrame("'markPrice' is not positive") }
                     lastMark[symbol] = mark
+                    if symbol == "XBTUSD" { xbtUSD = mark }
                     events.append(event(inst, ts: ts, recvTs: recvTs, .markPrice(MarkPrice(
                         price: mark, indexPrice: try Field.optionalDouble(row, "indicativeSettlePrice"),
                         fundingRate: try Field.optionalDouble(row, "fundingRate")))))
                 }
-                if let contracts = try Field.optionalDouble(row, "openInterest"), inst.contractSize > 0, let mark = lastMark[symbol] {
+                if let contracts = try Field.optionalDouble(row, "openInterest"), inst.contractSize > 0, let mark = lastMark[symbol],
+                   inst.sizing != .quanto || xbtUSD != nil {
                     guard contracts >= 0 else { throw MalformedFrame("negative open interest") }
-                    let (qty, usd) = inst.amounts(size: contracts, price: mark)
+                    let (qty, usd) = try amounts(inst, contracts: contracts, price: mark)
                     events.append(event(inst, ts: ts, recvTs: recvTs, .openInterest(OpenInterest(oiQty: qty, oiUSD: usd))))
                 }
             }
@@ -98,6 +106,13 @@ public struct BitMEXParser: FeedParser {
             break
         }
         return events
+    }
+
+    /// Base quantity and USD of `contracts` at `price`; quanto contracts need the XBT price.
+    func amounts(_ inst: Instrument, contracts: Double, price: Double) throws(MalformedFrame) -> (qty: Double, notionalUSD: Double) {
+        guard inst.sizing == .quanto else { return inst.amounts(size: contracts, price: price) }
+        guard let xbtUSD else { throw MalformedFrame("quanto \(inst.symbol): no XBTUSD price seen yet to value it") }
+        return inst.quantoAmounts(size: contracts, price: price, xbtUSD: xbtUSD)
     }
 
     static let usdQuotes: Set<String> = ["USD", "USDT", "USDC"]

@@ -185,6 +185,8 @@ public struct BybitParser: FeedParser {
         switch inst.sizing {
         case .linear:
             return OpenInterest(oiQty: size * inst.contractSize, oiUSD: usd ?? mark.map { size * inst.contractSize * $0 })
+        case .quanto:
+            throw MalformedFrame("\(inst.symbol) is a quanto contract, which this venue does not list")
         case .inverse:
             let dollars = size * inst.contractSize
             guard let mark, mark > 0 else { throw MalformedFrame("inverse open interest for \(inst.symbol) without a mark price") }

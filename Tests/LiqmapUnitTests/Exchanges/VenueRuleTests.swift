@@ -137,6 +137,30 @@ struct VenueRuleTests {
         #expect(try Self.parse(.bitmex, Self.frame("bitmex", containing: #""action":"delete""#)).isEmpty)
     }
 
+    /// Quanto contracts pay `multiplier` satoshis per point of price: ETHUSD (multiplier 100 in the
+    /// recorded 2021-07-22 instrument list) at 2003.93 is 0.0020039 XBT a contract, in USD at the last
+    /// XBTUSD price. Frames: the recorded XBTUSD liquidation with its symbol and price changed, and an
+    /// instrument update carrying the recorded XBTUSD mark 32184.89 and ETHUSD's recorded open
+    /// interest (1,403,475 contracts; BitMEX's own openValue 281,246,565,675 XBt checks the math).
+    @Test func bitmexQuantoIsValuedAtTheXBTPrice() throws {
+        var registry = InstrumentRegistry()
+        _ = registry.load(file: try String(contentsOf: Repository.url("Tests/Fixtures/bitmex/cryptofeed_REST_instrument_active_2021-07-22.txt"),
+                                           encoding: .utf8))
+        var parser = BitMEXParser(instruments: registry)
+        let recorded = try Self.frame("bitmex", containing: #""action":"insert","data":[{"orderID""#)
+        let liquidation = recorded.replacingOccurrences(of: "XBTUSD", with: "ETHUSD").replacingOccurrences(of: "\"side\":\"Buy\"", with: "\"side\":\"Sell\"")
+            .replacingOccurrences(of: "10106", with: "2003.93").replacingOccurrences(of: "9214", with: "1000")
+        #expect(throws: MalformedFrame.self, "no XBT price yet: malformed, never a guess") { try parser.parse(liquidation, recvTs: 1) }
+        let marks = #"{"table":"instrument","action":"update","data":[{"symbol":"XBTUSD","markPrice":32184.89,"timestamp":"2021-07-22T22:36:05.000Z"},{"symbol":"ETHUSD","markPrice":2003.93,"openInterest":1403475,"timestamp":"2021-07-22T22:36:05.000Z"}]}"#
+        let m = try parser.parse(marks, recvTs: 1)
+        guard case .openInterest(let oi) = try #require(m.last).body else { Issue.record("no ETHUSD open interest"); return }
+        let oiUSD = try #require(oi.oiUSD)
+        #expect(m.last?.instrument == "ETH-USD-PERP" && Self.close(oiUSD, 281_246_565_675e-8 * 32184.89))
+        let l = try Self.liquidation(try parser.parse(liquidation, recvTs: 2))
+        #expect(l.side == .long && l.price == 2003.93)
+        #expect(Self.close(l.notionalUSD, 1000 * 100e-8 * 2003.93 * 32184.89) && Self.close(l.qty, 1000 * 100e-8 * 32184.89))
+    }
+
     @Test func bitmexTradesUseHomeAndForeignNotional() throws {
         let e = try Self.parse(.bitmex, Self.frame("bitmex", containing: #""table":"trade""#))
         guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
