@@ -12,16 +12,26 @@ public struct ShardMap: Sendable, Hashable {
 
     /// The shard in `0..<shards` for one venue's instrument.
     public func shard(venue: Venue, instrument: String) -> Int {
-        Int(Self.fnv1a64("\(venue.rawValue)|\(instrument)") % UInt64(shards))
+        // FNV-1a of "venue|instrument", fed piece by piece (no joined String per event).
+        var hash = Self.fnv1a64(venue.rawValue)
+        hash = Self.fnv1a64(byte: UInt8(ascii: "|"), hash)
+        hash = Self.fnv1a64(instrument, continuing: hash)
+        return Int(hash % UInt64(shards))
     }
 
     /// FNV-1a, 64-bit, over the UTF-8 bytes.
     public static func fnv1a64(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        fnv1a64(text, continuing: 0xcbf2_9ce4_8422_2325)
+    }
+
+    static func fnv1a64(_ text: String, continuing start: UInt64) -> UInt64 {
+        var hash = start
+        for byte in text.utf8 { hash = fnv1a64(byte: byte, hash) }
         return hash
+    }
+
+    @inline(__always)
+    static func fnv1a64(byte: UInt8, _ hash: UInt64) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 }

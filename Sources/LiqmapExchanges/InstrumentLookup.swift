@@ -11,7 +11,19 @@ struct InstrumentLookup: Sendable {
     private var lastInstrument: Instrument?
     /// The last few symbols resolved, as bytes, most recent first: a feed interleaves a handful of
     /// symbols, and matching bytes here skips building and hashing a String.
-    private var recent: [(utf8: [UInt8], symbol: String, instrument: Instrument)] = []
+    private var recent: [Recent] = []
+
+    /// A recently resolved symbol (a class, so scanning the list copies nothing).
+    final class Recent: Sendable {
+        let utf8: [UInt8]
+        let symbol: String
+        let instrument: Instrument
+        init(symbol: String, instrument: Instrument) {
+            self.utf8 = Array(symbol.utf8)
+            self.symbol = symbol
+            self.instrument = instrument
+        }
+    }
 
     init(registry: InstrumentRegistry, feed: Feed) {
         self.registry = registry
@@ -33,7 +45,7 @@ struct InstrumentLookup: Sendable {
         lastInstrument = found
         if !recent.contains(where: { $0.symbol == symbol }) {
             if recent.count == 8 { recent.removeLast() }
-            recent.insert((Array(symbol.utf8), symbol, found), at: 0)
+            recent.insert(Recent(symbol: symbol, instrument: found), at: 0)
         }
         return found
     }
@@ -41,7 +53,7 @@ struct InstrumentLookup: Sendable {
     /// A recently resolved instrument whose symbol is the text of `node`, compared as bytes.
     func recentMatch(_ node: JSONNode) -> (symbol: String, instrument: Instrument)? {
         guard let raw = node.rawText else { return nil }
-        for entry in recent where entry.utf8.count == raw.count && raw.elementsEqual(entry.utf8) {
+        for entry in recent where entry.utf8.count == raw.count && entry.utf8.withUnsafeBufferPointer({ raw.elementsEqual($0) }) {
             return (entry.symbol, entry.instrument)
         }
         return nil

@@ -84,5 +84,9 @@ struct WireTests {
         #expect(counts.allSatisfy { $0 > 800 && $0 < 1200 }, "\(counts)")
         #expect(map.shard(venue: .okx, instrument: "BTC-USDT-PERP") == map.shard(venue: .okx, instrument: "BTC-USDT-PERP"))
         #expect(ShardMap(shards: 1).shard(venue: .okx, instrument: "BTC-USDT-PERP") == 0)
+        for (venue, instrument) in [(Venue.binance, "BTC-USDT-PERP"), (.okx, "ETH-USD-20260925"), (.bitmex, "ÉTH-USD-PERP")] {
+            #expect(ShardMap(shards: 1_000).shard(venue: venue, instrument: instrument)
+                    == Int(ShardMap.fnv1a64("\(venue.rawValue)|\(instrument)") % 1_000), "the shard of FNV-1a(\"venue|instrument\")")
+        }
     }
 }
