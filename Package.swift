@@ -108,17 +108,23 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Test support: starts private Redis/PostgreSQL servers through Deploy/local/services.
+        // A venue on loopback (WebSocket + REST): plays a script or live frames, misbehaves on
+        // command. The collector tests and `liqmap simulate --serve` both use it.
         .target(
-            name: "LiqmapTesting",
+            name: "LiqmapLoopback",
             dependencies: [
-                "LiqmapRedis", "LiqmapPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        // Test support: starts private Redis/PostgreSQL servers through Deploy/local/services.
+        .target(
+            name: "LiqmapTesting",
+            dependencies: ["LiqmapRedis", "LiqmapPostgres", "LiqmapLoopback"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -133,7 +139,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapTesting", "LiqmapObservability", .product(name: "NIOCore", package: "swift-nio"),
+                "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

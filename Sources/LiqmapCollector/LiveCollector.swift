@@ -232,6 +232,15 @@ public enum RestFetch {
         let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
         return (Int(response.status.code), String(buffer: body), retryAfter)
     }
+
+    /// A POST without a body (control endpoints such as the loopback exchange's faults): status and body.
+    public static func post(_ url: String) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "User-Agent", value: "liqmap")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
 }
 
 extension LiveCollector: Service {
