@@ -68,6 +68,40 @@ public indirect enum JSON: Sendable, Hashable {
     }
 }
 
+extension JSON {
+    /// The value as compact JSON text (members in their order; numbers as their original text).
+    public func serialized() -> String {
+        var out: [UInt8] = []
+        append(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func append(to out: inout [UInt8]) {
+        switch self {
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (i, pair) in pairs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.string(pair.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                pair.value.append(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.append(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .string(let s): JSONText.string(s, to: &out)
+        case .number(let n): out.append(contentsOf: n.utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        }
+    }
+}
+
 /// Why a text is not JSON.
 public struct JSONError: Error, Sendable, Hashable, CustomStringConvertible {
     public let offset: Int

@@ -57,6 +57,8 @@ public final class LoopbackExchange: Sendable {
         var stalledUntil: ContinuousClock.Instant?
         var broadcasts = 0
         var faults: [LoopbackFault] = []
+        /// Frames every new live connection gets first (the venue's snapshots), by key.
+        var greetings: [String: String] = [:]
     }
 
     let script: Script
@@ -138,6 +140,12 @@ public final class LoopbackExchange: Sendable {
         for channel in targets { Self.send(frame, on: channel) }
     }
 
+    /// Sets the frame a new live connection receives first under `key` (latest wins; sent in key
+    /// order): the snapshot a venue sends on subscribe (Bybit tickers).
+    public func setGreeting(_ key: String, frame: String) {
+        state.withLockedValue { $0.greetings[key] = frame }
+    }
+
     /// Replaces the REST body for `path` (with or without a query).
     public func setREST(_ path: String, body: String) {
         state.withLockedValue { $0.restBodies[path] = body }
@@ -193,7 +201,14 @@ public final class LoopbackExchange: Sendable {
         }
     }
 
-    func liveOpened(_ channel: any Channel) { state.withLockedValue { $0.liveChannels[ObjectIdentifier(channel)] = channel } }
+    /// Registers a live connection and sends it the greetings.
+    func liveOpened(_ channel: any Channel) {
+        let greetings = state.withLockedValue { s in
+            s.liveChannels[ObjectIdentifier(channel)] = channel
+            return s.greetings.sorted { $0.key < $1.key }.map(\.value)
+        }
+        for frame in greetings { Self.send(frame, on: channel) }
+    }
     func liveClosed(_ channel: any Channel) { _ = state.withLockedValue { $0.liveChannels.removeValue(forKey: ObjectIdentifier(channel)) } }
     func advanced(to index: Int) { state.withLockedValue { $0.position = max($0.position, index) } }
     func dropped() { state.withLockedValue { $0.disconnectsLeft -= 1 } }
