@@ -30,11 +30,11 @@ public struct AssetSpec: Sendable, Hashable {
     /// The assets the simulator knows, with realistic defaults.
     public static let known: [AssetSpec] = [
         AssetSpec(name: "BTC", startPrice: 95_000, annualVolatility: 0.50, jumpsPerDay: 3, jumpSigma: 0.008,
-                  sizeScale: 1, activityScale: 1, densityBucket: 50),
+                  sizeScale: 1, activityScale: 1, densityBucket: 250),
         AssetSpec(name: "ETH", startPrice: 3_400, annualVolatility: 0.65, jumpsPerDay: 3, jumpSigma: 0.010,
-                  sizeScale: 0.5, activityScale: 0.7, densityBucket: 2),
+                  sizeScale: 0.5, activityScale: 0.7, densityBucket: 10),
         AssetSpec(name: "SOL", startPrice: 190, annualVolatility: 0.85, jumpsPerDay: 4, jumpSigma: 0.013,
-                  sizeScale: 0.25, activityScale: 0.5, densityBucket: 0.1),
+                  sizeScale: 0.25, activityScale: 0.5, densityBucket: 0.5),
     ]
 
     public static func named(_ name: String) -> AssetSpec? { known.first { $0.name == name.uppercased() } }

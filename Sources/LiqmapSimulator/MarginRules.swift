@@ -22,7 +22,7 @@ public struct MarginTier: Sendable, Hashable {
         var tiers: [MarginTier] = []
         var floor = 0.0, cum = 0.0, previousMMR = rows.first?.mmr ?? 0
         for row in rows {
-            cum += floor * (row.mmr - previousMMR)
+            cum = ((cum + floor * (row.mmr - previousMMR)) * 1e8).rounded() / 1e8  // exact where the venue's table is
             tiers.append(MarginTier(floor: floor, cap: row.cap * scale, mmr: row.mmr, cum: cum, maxLeverage: row.maxLeverage))
             floor = row.cap * scale
             previousMMR = row.mmr

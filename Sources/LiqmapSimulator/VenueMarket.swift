@@ -207,6 +207,7 @@ struct VenueMarket {
     /// impact moves the mark, which may cross more (a cascade).
     mutating func liquidate(t: Int64, prints: inout [MarketPrint]) {
         var n: Int64 = 0
+        var first: Int64 = -1
         while n < 10_000 {
             let slot: Int32
             if let s = book.longToLiquidate(mark: mark) {
@@ -225,7 +226,8 @@ struct VenueMarket {
             permanent += move * Self.permanentShare
             let fill = trigger * exp(move / 2)
             mark = index * exp(logOffset)
-            let ts = stamp(t + min(n, 99))
+            if first < 0 { first = Int64(rng.below(50)) }
+            let ts = stamp(t + min(first + n, 99))
             let fillUnits = instrument.priceUnits(fill)
             lastPrice = fillUnits
             liquidated[side].add(p)
