@@ -8,65 +8,71 @@ enum ByteFormat {
         s.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
+    /// A run-time string (names built once; the hot paths append prebuilt byte arrays).
     @inline(__always)
-    static func append(_ s: String, to out: inout [UInt8]) {
+    static func append(string s: String, to out: inout [UInt8]) {
         out.append(contentsOf: s.utf8)
     }
 
     /// A signed integer in decimal.
+    @inline(__always)
     static func append(int value: Int64, to out: inout [UInt8]) {
-        var v = value
-        if v < 0 {
+        if value >= 0 {
+            appendUnsigned(UInt64(value), to: &out)
+        } else {
             out.append(UInt8(ascii: "-"))
-            if v == .min {
-                append("9223372036854775808", to: &out)
-                return
-            }
-            v = -v
+            appendUnsigned(UInt64(bitPattern: 0 &- value), to: &out)  // also right for Int64.min
         }
-        appendUnsigned(UInt64(v), to: &out)
     }
 
     @inline(__always)
     static func appendUnsigned(_ value: UInt64, to out: inout [UInt8]) {
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
-        var v = value
-        var n = 0
-        withUnsafeMutableBytes(of: &buffer) { raw in
+        if value < 10 {
+            out.append(UInt8(truncatingIfNeeded: value) &+ 48)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var i = 20
+            var v = value
             repeat {
-                raw[23 - n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                i -= 1
+                buf[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
                 v /= 10
-                n += 1
             } while v != 0
-            out.append(contentsOf: raw[(24 - n)...])
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress! + i, count: 20 - i))
         }
     }
 
     /// `units × 10^-decimals` as a fixed-point decimal with exactly `decimals` digits after the point
     /// (`append(units: 950001, decimals: 1)` → `95000.1`).
+    @inline(__always)
     static func append(units: Int64, decimals: Int, to out: inout [UInt8]) {
         if decimals == 0 {
             append(int: units, to: &out)
             return
         }
-        var v = units
-        if v < 0 {
+        var v: UInt64
+        if units < 0 {
             out.append(UInt8(ascii: "-"))
-            v = -v
+            v = UInt64(bitPattern: 0 &- units)
+        } else {
+            v = UInt64(units)
         }
-        let p = powersOfTen[decimals]
-        appendUnsigned(UInt64(v / p), to: &out)
-        out.append(UInt8(ascii: "."))
-        var frac = v % p
-        var digits = decimals
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &tmp) { raw in
-            while digits > 0 {
-                raw[digits - 1] = UInt8(truncatingIfNeeded: frac % 10) &+ 48
-                frac /= 10
-                digits -= 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+            var i = 40
+            for _ in 0..<decimals {
+                i -= 1
+                buf[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
             }
-            out.append(contentsOf: raw[0..<decimals])
+            i -= 1
+            buf[i] = UInt8(ascii: ".")
+            repeat {
+                i -= 1
+                buf[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
+            } while v != 0
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress! + i, count: 40 - i))
         }
     }
 
@@ -83,14 +89,16 @@ enum ByteFormat {
         Int64((value * Double(powersOfTen[decimals])).rounded())
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `count` lowercase hex digits of `value` (most significant first).
     static func append(hex value: UInt64, digits count: Int, to out: inout [UInt8]) {
-        var shift = (count - 1) * 4
-        while shift >= 0 {
-            out.append(hexDigits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf in
+            var v = value
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                let d = UInt8(truncatingIfNeeded: v & 0xF)
+                buf[i] = d < 10 ? d &+ 48 : d &+ 87
+                v >>= 4
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!, count: count))
         }
     }
 

@@ -23,12 +23,14 @@ struct LatentPrice {
     init(spec: AssetSpec, rng: SimRandom, volatilityScale: Double) {
         self.spec = spec
         self.logPrice = log(spec.startPrice)
+        self.price = spec.startPrice
         self.averageLogPrice = logPrice
         self.rng = rng
         self.volatilityScale = volatilityScale
     }
 
-    var price: Double { exp(logPrice) }
+    /// `exp(logPrice)`, kept current.
+    private(set) var price: Double
 
     /// Per-step standard deviation of the log return for `dtSeconds`.
     func stepSigma(dtSeconds: Double) -> Double {
@@ -41,6 +43,7 @@ struct LatentPrice {
         let jumpChance = spec.jumpsPerDay * volatilityScale * Self.regimeVolatility[regime.rawValue] * dtSeconds / 86_400
         if rng.uniform() < jumpChance { r += spec.jumpSigma * rng.normal() }
         logPrice += r
+        price = exp(logPrice)
         averageLogPrice += (logPrice - averageLogPrice) * (dtSeconds / 300)
         return r
     }
@@ -63,5 +66,20 @@ struct LatentPrice {
     }
 
     /// The permanent part of a venue's liquidation flow (a log move).
-    mutating func absorb(_ logMove: Double) { logPrice += logMove }
+    mutating func absorb(_ logMove: Double) {
+        guard logMove != 0 else { return }
+        logPrice += logMove
+        price = exp(logPrice)
+    }
+}
+
+/// What the venues read of the latent price each step (a small value, cheap to pass).
+struct LatentView {
+    var price: Double
+    var regime: Int
+    var momentum: Double
+}
+
+extension LatentPrice {
+    var view: LatentView { LatentView(price: price, regime: regime.rawValue, momentum: momentum) }
 }

@@ -1,9 +1,37 @@
 import LiqmapCore
 
-/// One simulated contract on one feed: its symbol, price tick and lot, and what a unit of the
-/// wire's size field is worth. Prices are carried as integers of `10^-priceDecimals`, sizes as whole
-/// lots; a lot is `lotUnits × 10^-sizeDecimals` size units.
+/// One simulated contract on one feed: its symbol and its ``ContractFormat``.
+@dynamicMemberLookup
 public struct SimInstrument: Sendable, Hashable {
+    public var symbol: String
+    public var asset: String
+    public var quote: String
+    /// Tick, lot and size unit (no strings: cheap to copy in the hot paths).
+    public var format: ContractFormat
+
+    public init(symbol: String, asset: String, quote: String, priceDecimals: Int, tickUnits: Int64, sizeDecimals: Int, lotUnits: Int64,
+                sizing: ContractFormat.Sizing) {
+        self.symbol = symbol
+        self.asset = asset
+        self.quote = quote
+        self.format = ContractFormat(priceDecimals: priceDecimals, tickUnits: tickUnits, sizeDecimals: sizeDecimals, lotUnits: lotUnits,
+                                     sizing: sizing)
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<ContractFormat, T>) -> T { format[keyPath: path] }
+
+    public func priceUnits(_ price: Double) -> Int64 { format.priceUnits(price) }
+    public func price(units: Int64) -> Double { format.price(units: units) }
+    public func qty(lots: Int64, price: Double) -> Double { format.qty(lots: lots, price: price) }
+    public func usd(lots: Int64, price: Double) -> Double { format.usd(lots: lots, price: price) }
+    public func marginSize(lots: Int64) -> Double { format.marginSize(lots: lots) }
+    public func lots(usd: Double, price: Double) -> Int64 { format.lots(usd: usd, price: price) }
+}
+
+/// A contract's price tick and lot and what a unit of the wire's size field is worth. Prices are
+/// carried as integers of `10^-priceDecimals`, sizes as whole lots; a lot is
+/// `lotUnits × 10^-sizeDecimals` size units.
+public struct ContractFormat: Sendable, Hashable {
     /// What one size unit on the wire is.
     public enum Sizing: Sendable, Hashable {
         /// Base units per size unit (1 for venues that size in coin, `ctVal` for OKX contracts).
@@ -12,20 +40,13 @@ public struct SimInstrument: Sendable, Hashable {
         case inverse(usdPerUnit: Double)
     }
 
-    public var symbol: String
-    public var asset: String
-    public var quote: String
     public var priceDecimals: Int
     public var tickUnits: Int64
     public var sizeDecimals: Int
     public var lotUnits: Int64
     public var sizing: Sizing
 
-    public init(symbol: String, asset: String, quote: String, priceDecimals: Int, tickUnits: Int64, sizeDecimals: Int, lotUnits: Int64,
-                sizing: Sizing) {
-        self.symbol = symbol
-        self.asset = asset
-        self.quote = quote
+    public init(priceDecimals: Int, tickUnits: Int64, sizeDecimals: Int, lotUnits: Int64, sizing: Sizing) {
         self.priceDecimals = priceDecimals
         self.tickUnits = tickUnits
         self.sizeDecimals = sizeDecimals

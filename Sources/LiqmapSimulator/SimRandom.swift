@@ -4,6 +4,9 @@ import Foundation
 /// gives the same sequence on every platform. Never Foundation randomness.
 public struct SimRandom: Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    /// Box–Muller gives normals in pairs; the second waits here.
+    private var spareNormal = 0.0
+    private var hasSpareNormal = false
 
     /// A generator for `seed`, on its own stream `stream` (components draw from separate streams so
     /// that one component's draws do not shift another's).
@@ -47,10 +50,17 @@ public struct SimRandom: Sendable {
     @inline(__always)
     public mutating func chance(_ p: Double) -> Bool { uniform() < p }
 
-    /// A standard normal draw (Box–Muller; one `log`, one `sqrt`, one `cos` per draw).
+    /// A standard normal draw (Box–Muller, both values of each pair used).
     public mutating func normal() -> Double {
+        if hasSpareNormal {
+            hasSpareNormal = false
+            return spareNormal
+        }
         let u = uniformPositive(), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        let r = (-2 * log(u)).squareRoot(), angle = 2 * Double.pi * v
+        spareNormal = r * sin(angle)
+        hasSpareNormal = true
+        return r * cos(angle)
     }
 
     /// Exponential with the given mean.
@@ -60,10 +70,12 @@ public struct SimRandom: Sendable {
     public mutating func logNormal(median: Double, sigma: Double) -> Double { median * exp(sigma * normal()) }
 
     /// Poisson count with mean `lambda` (Knuth's product method; for the small means the model uses).
-    public mutating func poisson(_ lambda: Double) -> Int {
+    public mutating func poisson(_ lambda: Double) -> Int { poisson(lambda, limit: exp(-lambda)) }
+
+    /// Poisson count with mean `lambda`, given `limit = exp(-lambda)` (callers with a fixed mean keep it).
+    public mutating func poisson(_ lambda: Double, limit: Double) -> Int {
         if lambda <= 0 { return 0 }
         if lambda > 30 { return max(0, Int((lambda + lambda.squareRoot() * normal()).rounded())) }
-        let limit = exp(-lambda)
         var k = 0
         var p = uniform()
         while p > limit {

@@ -35,7 +35,6 @@ public struct Simulator {
     var markets: [[VenueMarket]]
     var encoders: [any FeedEncoder]
     var quotes: [[VenueQuote]]
-    var grids: [[DensityGrid]]
     var sink = FrameSink()
     var spare: [UInt8] = []
     var truth = TruthLog()
@@ -61,7 +60,6 @@ public struct Simulator {
         }
         var markets: [[VenueMarket]] = []
         var encoders: [any FeedEncoder] = []
-        var grids: [[DensityGrid]] = []
         for (f, feed) in config.feeds.enumerated() {
             let profile = config.profiles[f]
             var row: [VenueMarket] = []
@@ -72,11 +70,9 @@ public struct Simulator {
             markets.append(row)
             encoders.append(FeedEncoders.make(feed, feedIndex: f, instruments: row.map(\.instrument), start: config.startMs, seed: config.seed,
                                               latency: profile.latencyMs))
-            grids.append(config.recordTruth ? config.assets.map { DensityGrid(asset: $0) } : [])
         }
         self.markets = markets
         self.encoders = encoders
-        self.grids = grids
         quotes = markets.map { $0.map(\.quote) }
         feedNames = config.feeds.map(\.rawValue)
         frames = Array(repeating: 0, count: config.feeds.count)
@@ -110,9 +106,10 @@ public struct Simulator {
             for a in latents.indices { latents[a].minute() }
         }
         for a in latents.indices { _ = latents[a].step(dtSeconds: Double(dt) / 1000) }
+        let views = latents.map(\.view)
         for f in markets.indices {
             prints.removeAll(keepingCapacity: true)
-            for a in markets[f].indices { markets[f][a].step(t: t, dtMs: dt, latent: latents[a], prints: &prints) }
+            for a in markets[f].indices { markets[f][a].step(t: t, dtMs: dt, latent: views[a], prints: &prints) }
             dispatch(feed: f)
         }
         for f in markets.indices {
@@ -220,7 +217,7 @@ public struct Simulator {
         for f in markets.indices {
             for a in markets[f].indices {
                 truth.minuteRows(minute: minute, market: markets[f][a], feed: feedNames[f])
-                grids[f][a].snapshot(markets[f][a].book, ts: now, feed: feedNames[f], instrument: markets[f][a].instrument, into: &truth.densityCSV)
+                markets[f][a].density?.snapshot(ts: now, into: &truth.densityCSV)
                 markets[f][a].resetMinute()
             }
         }
@@ -256,7 +253,11 @@ public struct Simulator {
                                         bytes: UnsafeBufferPointer(rebasing: arena[Int(e.start)..<Int(e.end)])))
             }
         }
-        // Keep the unreleased frames, moved to the front of a fresh arena.
+        // Keep the unreleased frames; once the arena is large, move them to the front of a fresh one.
+        guard sink.arena.count > 1 << 20 else {
+            sink.entries.removeFirst(split)
+            return
+        }
         spare.removeAll(keepingCapacity: true)
         var kept: [FrameSink.Entry] = []
         kept.reserveCapacity(sink.entries.count - split)

@@ -40,12 +40,12 @@ struct TruthLog {
         + "bankruptcy_price,trigger_mark,fill_price,size,qty,notional_usd,reported\n"
     static let minutesHeader = "minute_ts,feed,symbol,asset,side,opened_n,opened_size,opened_qty,opened_usd,closed_n,closed_size,closed_qty,"
         + "closed_usd,liquidated_n,liquidated_size,liquidated_qty,liquidated_usd,liquidated_fill_usd,open_n,open_size,open_qty,open_usd,mark\n"
-    static let densityHeader = "ts,feed,symbol,asset,side,leverage_tier,price,n,size,qty,usd\n"
+    static let densityHeader = "ts,feed,asset,side,leverage_tier,price,n,qty,usd\n"
 
     init() {
-        ByteFormat.append(Self.liquidationsHeader, to: &liquidationsCSV)
-        ByteFormat.append(Self.minutesHeader, to: &minutesCSV)
-        ByteFormat.append(Self.densityHeader, to: &densityCSV)
+        ByteFormat.append(string: Self.liquidationsHeader, to: &liquidationsCSV)
+        ByteFormat.append(string: Self.minutesHeader, to: &minutesCSV)
+        ByteFormat.append(string: Self.densityHeader, to: &densityCSV)
     }
 
     /// Records a liquidation; returns its global index.
@@ -93,17 +93,17 @@ struct TruthLog {
         liquidationsCSV = []
         ByteFormat.append(int: l.ts, to: &o)
         o.append(0x2C)
-        ByteFormat.append(feed, to: &o)
+        ByteFormat.append(string: feed, to: &o)
         o.append(0x2C)
-        ByteFormat.append(inst.symbol, to: &o)
+        ByteFormat.append(string: inst.symbol, to: &o)
         o.append(0x2C)
-        ByteFormat.append(inst.asset, to: &o)
+        ByteFormat.append(string: inst.asset, to: &o)
         o.append(0x2C)
         ByteFormat.append(int: p.id, to: &o)
         ByteFormat.append(p.long ? ",long," : ",short,", to: &o)
         ByteFormat.append(int: Int64(p.leverage), to: &o)
         o.append(0x2C)
-        ByteFormat.append(LeverageTier.labels[LeverageTier.index(p.leverage)], to: &o)
+        ByteFormat.append(string: LeverageTier.labels[LeverageTier.index(p.leverage)], to: &o)
         o.append(0x2C)
         ByteFormat.append(fixed: p.entry, decimals: d, to: &o)
         o.append(0x2C)
@@ -131,11 +131,11 @@ struct TruthLog {
             minutesCSV = []
             ByteFormat.append(int: minute, to: &o)
             o.append(0x2C)
-            ByteFormat.append(feed, to: &o)
+            ByteFormat.append(string: feed, to: &o)
             o.append(0x2C)
-            ByteFormat.append(m.instrument.symbol, to: &o)
+            ByteFormat.append(string: m.instrument.symbol, to: &o)
             o.append(0x2C)
-            ByteFormat.append(m.instrument.asset, to: &o)
+            ByteFormat.append(string: m.instrument.asset, to: &o)
             ByteFormat.append(side == 0 ? ",long" : ",short", to: &o)
             for totals in [m.opened[side], m.closed[side], m.liquidated[side]] { Self.totals(totals, m.instrument, &o) }
             o.append(0x2C)

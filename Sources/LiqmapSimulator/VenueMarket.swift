@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapCore
 
 /// What one step of a venue's market printed, in time order.
 enum MarketPrint {
@@ -14,11 +15,14 @@ struct VenueMarket {
     let feedIndex: Int
     let assetIndex: Int
     let instrument: SimInstrument
+    let format: ContractFormat
     let rules: MarginRules
     let profile: VenueProfile
     let asset: AssetSpec
     var rng: SimRandom
     var book = PositionBook()
+    /// The truth's liquidation-price density of the open positions (nil when no truth is recorded).
+    var density: DensityGrid?
 
     /// Log basis against the index (Ornstein–Uhlenbeck) and the temporary log impact of liquidations.
     var basis: Double
@@ -35,9 +39,11 @@ struct VenueMarket {
     let targetPositions: Double
     let holdingMeanMs: Double
     let openRatePerMs: Double
-    let noiseRatePerMs: Double
     let depthUSD: Double
     let leverageCumulative: [(leverage: Int, cumulative: Double)]
+    /// Poisson means per step and their `exp(-mean)`: opens, and other trades per volatility regime.
+    let opensPerStep: Double, opensLimit: Double
+    let tradesPerStep: [Double], tradesLimit: [Double]
 
     /// This minute's flows per side (0 long, 1 short).
     var opened = [FlowTotals(), FlowTotals()]
@@ -51,20 +57,26 @@ struct VenueMarket {
     static let impactHalfLifeSeconds = 30.0
     static let basisHalfLifeSeconds = 600.0
     static let regimeActivity: [Double] = [0.7, 1.0, 2.2]
+    /// Trades per second that open or close no tracked position (BTC on Binance USD-M, normal regime).
+    static let baseTradesPerSecond = 10.0
+    static let basisTheta = 1.0 / basisHalfLifeSeconds * log(2)
+    static let impactDecay = exp(-Double(SimulationConfig.stepMs) / 1000 / impactHalfLifeSeconds * log(2))
 
     init(feedIndex: Int, assetIndex: Int, instrument: SimInstrument, profile: VenueProfile, asset: AssetSpec, config: SimulationConfig,
          seed: UInt64) {
         self.feedIndex = feedIndex
         self.assetIndex = assetIndex
         self.instrument = instrument
+        self.format = instrument.format
         self.profile = profile
         self.asset = asset
         self.rules = profile.marginRules(asset, instrument: instrument)
         self.rng = SimRandom(seed: seed, stream: 1000 + UInt64(feedIndex) * 64 + UInt64(assetIndex))
+        self.density = config.recordTruth ? DensityGrid(asset: asset, feed: profile.feed.rawValue) : nil
         self.basis = profile.basisMean
         self.index = asset.startPrice
         self.mark = asset.startPrice * exp(profile.basisMean)
-        self.lastPrice = instrument.priceUnits(mark)
+        self.lastPrice = format.priceUnits(mark)
         self.nextPositionID = Int64(feedIndex + 1) * 1_000_000_000_000 + Int64(assetIndex + 1) * 10_000_000_000
         targetPositions = (6000 * profile.populationScale * config.populationScale).rounded()
         holdingMeanMs = config.holdingHours * 3_600_000
@@ -77,8 +89,14 @@ struct VenueMarket {
         // Stationary population: opens per ms = N / mean holding time over the leverage mix.
         let meanHolding = profile.leverageMix.reduce(0.0) { $0 + $1.weight / total * Self.holdingFactor(Double($1.leverage)) } * holdingMeanMs
         openRatePerMs = targetPositions / meanHolding
-        noiseRatePerMs = 6.0 * profile.activityScale * asset.activityScale * config.activityScale / 1000
         depthUSD = profile.depthPerPercentUSD * asset.sizeScale * config.depthScale
+        let dt = Double(SimulationConfig.stepMs)
+        opensPerStep = openRatePerMs * dt
+        opensLimit = exp(-opensPerStep)
+        let tradesPerMs = Self.baseTradesPerSecond * profile.activityScale * asset.activityScale * config.activityScale / 1000
+        let perStep = Self.regimeActivity.map { tradesPerMs * dt * $0 }
+        tradesPerStep = perStep
+        tradesLimit = perStep.map { exp(-$0) }
     }
 
     /// High-leverage positions are held for shorter times and are smaller.
@@ -95,13 +113,13 @@ struct VenueMarket {
 
     /// A new position's terms at `entry`; leverage capped by the tier of its notional.
     mutating func makePosition(long: Bool, entryUnits: Int64, lots: Int64, leverage drawn: Int, at time: Int64) -> Position {
-        let entry = instrument.price(units: entryUnits)
-        let size = instrument.marginSize(lots: lots)
-        let notional = instrument.isInverse ? size / entry : size * entry
+        let entry = format.price(units: entryUnits)
+        let size = format.marginSize(lots: lots)
+        let notional = format.isInverse ? size / entry : size * entry
         let leverage = Double(min(drawn, rules.maxLeverage(notional: notional)))
         var lp = rules.liquidationPrice(long: long, entry: entry, qty: size, leverage: leverage)
         if !(lp.isFinite && lp > 0) { lp = long ? 0 : .infinity }
-        let usd = instrument.usd(lots: lots, price: entry)
+        let usd = format.usd(lots: lots, price: entry)
         defer { nextPositionID += 1 }
         return Position(id: nextPositionID, long: long, leverage: Int32(leverage), lots: lots, entry: entry, liquidation: lp,
                         bankruptcy: rules.bankruptcyPrice(long: long, entry: entry, leverage: leverage),
@@ -118,26 +136,27 @@ struct VenueMarket {
             let usd = min(rng.logNormal(median: 6000 * asset.sizeScale * Self.sizeFactor(Double(leverage)), sigma: 1.3), 5_000_000 * asset.sizeScale)
             var position: Position?
             for _ in 0..<8 {
-                let entry = instrument.priceUnits(mark * exp(spread * rng.normal()))
-                let p = makePosition(long: long, entryUnits: entry, lots: instrument.lots(usd: usd, price: mark), leverage: leverage, at: time)
+                let entry = format.priceUnits(mark * exp(spread * rng.normal()))
+                let p = makePosition(long: long, entryUnits: entry, lots: format.lots(usd: usd, price: mark), leverage: leverage, at: time)
                 if long ? p.liquidation < mark * 0.998 : p.liquidation > mark * 1.002 {
                     position = p
                     break
                 }
             }
-            let p = position ?? makePosition(long: long, entryUnits: instrument.priceUnits(mark), lots: instrument.lots(usd: usd, price: mark),
+            let p = position ?? makePosition(long: long, entryUnits: format.priceUnits(mark), lots: format.lots(usd: usd, price: mark),
                                              leverage: leverage, at: time)
             let closeAt = time + Int64(rng.exponential(mean: holdingMeanMs * Self.holdingFactor(Double(p.leverage))))
             book.insert(p, closeAt: max(closeAt, time + 1))
+            density?.add(p)
             opened[p.long ? 0 : 1].add(p)
         }
     }
 
     @inline(__always)
     func tradeUnits(buy: Bool) -> Int64 {
-        let scaled = mark * Double(ByteFormat.powersOfTen[instrument.priceDecimals]) / Double(instrument.tickUnits)
+        let scaled = mark * Double(ByteFormat.powersOfTen[format.priceDecimals]) / Double(format.tickUnits)
         let ticks = buy ? scaled.rounded(.up) : scaled.rounded(.down)
-        return max(1, Int64(ticks)) * instrument.tickUnits
+        return max(1, Int64(ticks)) * format.tickUnits
     }
 
     @inline(__always)
@@ -148,11 +167,11 @@ struct VenueMarket {
 
     /// One step `[t, t + dtMs)`: new mark from the index, liquidations (cascading through their own
     /// impact), then opens, closes and other trades in time order.
-    mutating func step(t: Int64, dtMs: Int64, latent: LatentPrice, prints: inout [MarketPrint]) {
-        let dt = Double(dtMs) / 1000
-        let theta = dt / Self.basisHalfLifeSeconds * log(2)
-        basis += (profile.basisMean - basis) * theta + profile.basisSigma * (2 * theta).squareRoot() * rng.normal()
-        impact *= exp(-dt / Self.impactHalfLifeSeconds * log(2))
+    mutating func step(t: Int64, dtMs: Int64, latent: LatentView, prints: inout [MarketPrint]) {
+        if t % 1000 == 0 {  // the basis moves once a second
+            basis += (profile.basisMean - basis) * Self.basisTheta + profile.basisSigma * (2 * Self.basisTheta).squareRoot() * rng.normal()
+        }
+        if impact != 0 { impact = abs(impact) < 1e-12 ? 0 : impact * Self.impactDecay }
         index = latent.price
         mark = index * exp(logOffset)
 
@@ -160,9 +179,9 @@ struct VenueMarket {
 
         // Opens, closes and other trades of this step, in time order.
         actions.removeAll(keepingCapacity: true)
-        for _ in 0..<rng.poisson(openRatePerMs * Double(dtMs)) { actions.append((Int64(rng.below(Int(dtMs))), 0, 0)) }
-        let activity = Self.regimeActivity[latent.regime.rawValue]
-        for _ in 0..<rng.poisson(noiseRatePerMs * Double(dtMs) * activity) { actions.append((Int64(rng.below(Int(dtMs))), 2, 0)) }
+        for _ in 0..<rng.poisson(opensPerStep, limit: opensLimit) { actions.append((Int64(rng.below(Int(dtMs))), 0, 0)) }
+        let regime = latent.regime
+        for _ in 0..<rng.poisson(tradesPerStep[regime], limit: tradesLimit[regime]) { actions.append((Int64(rng.below(Int(dtMs))), 2, 0)) }
         while let due = book.dueClose(by: t + dtMs - 1) {
             actions.append((max(0, due.at - t), 1, due.slot))
         }
@@ -177,16 +196,18 @@ struct VenueMarket {
                 let usd = min(rng.logNormal(median: 6000 * asset.sizeScale * Self.sizeFactor(Double(leverage)), sigma: 1.3),
                               5_000_000 * asset.sizeScale)
                 let units = tradeUnits(buy: long)
-                let lots = instrument.lots(usd: usd, price: mark)
+                let lots = format.lots(usd: usd, price: mark)
                 let p = makePosition(long: long, entryUnits: units, lots: lots, leverage: leverage, at: ts)
                 let closeAt = ts + 1 + Int64(rng.exponential(mean: holdingMeanMs * Self.holdingFactor(Double(p.leverage))))
                 book.insert(p, closeAt: closeAt)
+                density?.add(p)
                 opened[long ? 0 : 1].add(p)
                 lastPrice = units
                 prints.append(.trade(TradePrint(asset: assetIndex, ts: ts, takerBuy: long, price: units, lots: lots, liquidation: -1)))
             case 1:
                 guard book.slots[Int(action.slot)].alive else { continue }
                 let p = book.remove(slot: action.slot)
+                density?.remove(p)
                 closed[p.long ? 0 : 1].add(p)
                 let units = tradeUnits(buy: !p.long)
                 lastPrice = units
@@ -197,7 +218,7 @@ struct VenueMarket {
                 let units = tradeUnits(buy: buy)
                 lastPrice = units
                 prints.append(.trade(TradePrint(asset: assetIndex, ts: ts, takerBuy: buy, price: units,
-                                                lots: instrument.lots(usd: usd, price: mark), liquidation: -1)))
+                                                lots: format.lots(usd: usd, price: mark), liquidation: -1)))
             }
         }
         book.maintain()
@@ -219,8 +240,9 @@ struct VenueMarket {
             }
             let trigger = mark
             let p = book.remove(slot: slot)
+            density?.remove(p)
             let side = p.long ? 0 : 1
-            let notional = instrument.usd(lots: p.lots, price: mark)
+            let notional = format.usd(lots: p.lots, price: mark)
             let move = 0.01 * notional / depthUSD * (p.long ? -1 : 1)
             impact += move * (1 - Self.permanentShare)
             permanent += move * Self.permanentShare
@@ -228,12 +250,12 @@ struct VenueMarket {
             mark = index * exp(logOffset)
             if first < 0 { first = Int64(rng.below(50)) }
             let ts = stamp(t + min(first + n, 99))
-            let fillUnits = instrument.priceUnits(fill)
+            let fillUnits = format.priceUnits(fill)
             lastPrice = fillUnits
             liquidated[side].add(p)
-            liquidatedFillUSD[side] += instrument.usd(lots: p.lots, price: instrument.price(units: fillUnits))
+            liquidatedFillUSD[side] += format.usd(lots: p.lots, price: format.price(units: fillUnits))
             let print = LiquidationPrint(asset: assetIndex, ts: ts, long: p.long, lots: p.lots, fillPrice: fillUnits,
-                                         bankruptcyPrice: instrument.priceUnits(p.bankruptcy), truthIndex: -1)
+                                         bankruptcyPrice: format.priceUnits(p.bankruptcy), truthIndex: -1)
             prints.append(.liquidation(print, p, triggerMark: trigger))
             prints.append(.trade(TradePrint(asset: assetIndex, ts: ts, takerBuy: !p.long, price: fillUnits, lots: p.lots, liquidation: 0)))
             n += 1

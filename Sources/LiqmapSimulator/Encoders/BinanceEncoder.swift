@@ -10,6 +10,7 @@ struct BinanceEncoder: FeedEncoder {
     let feed: Feed
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     let start: Int64
     var ws: Connection
     var rest: Connection
@@ -25,6 +26,7 @@ struct BinanceEncoder: FeedEncoder {
         feed = ctx.feed
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         start = ctx.start
         rng = ctx.random(0)
         ws = ctx.connection
@@ -50,7 +52,7 @@ struct BinanceEncoder: FeedEncoder {
     }
 
     mutating func trade(_ p: TradePrint, quote: VenueQuote, into sink: inout FrameSink) {
-        let a = p.asset, inst = instruments[a]
+        let a = p.asset, inst = formats[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: aggPrefix[a])
         ByteFormat.append(int: p.ts + 1, to: &sink.arena)
@@ -86,7 +88,7 @@ struct BinanceEncoder: FeedEncoder {
     mutating func flush(_ a: Int, into sink: inout FrameSink) {
         guard let p = pending[a].latest else { return }
         pending[a].latest = nil
-        let inst = instruments[a]
+        let inst = formats[a]
         let pushed = (pending[a].window + 1) * 1000
         let start = sink.arena.count
         sink.arena.append(contentsOf: forcePrefix[a])
@@ -133,7 +135,7 @@ struct BinanceEncoder: FeedEncoder {
 
     /// `GET /fapi|dapi/v1/openInterest?symbol=…` response body.
     mutating func openInterest(_ a: Int, now: Int64, _ q: VenueQuote, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: oiPrefix[a])
         Wire.quoted(units: q.openLots * inst.lotUnits, decimals: inst.sizeDecimals, &sink.arena)

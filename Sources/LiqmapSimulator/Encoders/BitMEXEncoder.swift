@@ -12,6 +12,7 @@ struct BitMEXEncoder: FeedEncoder {
     let feed = Feed.bitmex
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     var ws: Connection
     var rng: SimRandom
     var lastTradePrice: [Int64]
@@ -23,6 +24,7 @@ struct BitMEXEncoder: FeedEncoder {
     init(_ ctx: EncoderContext) {
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         ws = ctx.connection
         rng = ctx.random(0)
         lastTradePrice = Array(repeating: 0, count: instruments.count)
@@ -40,7 +42,7 @@ struct BitMEXEncoder: FeedEncoder {
         let request = "{\"op\":\"subscribe\",\"args\":[\(args.map { "\"\($0)\"" }.joined(separator: ","))]}"
         for arg in args {
             start = sink.arena.count
-            ByteFormat.append("{\"success\":true,\"subscribe\":\"\(arg)\",\"request\":\(request)}", to: &sink.arena)
+            ByteFormat.append(string: "{\"success\":true,\"subscribe\":\"\(arg)\",\"request\":\(request)}", to: &sink.arena)
             sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
         }
         start = sink.arena.count
@@ -55,7 +57,7 @@ struct BitMEXEncoder: FeedEncoder {
     }
 
     mutating func trade(_ p: TradePrint, quote: VenueQuote, into sink: inout FrameSink) {
-        let a = p.asset, inst = instruments[a]
+        let a = p.asset, inst = formats[a]
         let direction = Wire.tickDirection(p.price, previous: lastTradePrice[a], previousDirection: lastDirection[a])
         lastTradePrice[a] = p.price
         lastDirection[a] = direction
@@ -86,7 +88,7 @@ struct BitMEXEncoder: FeedEncoder {
     }
 
     mutating func liquidation(_ p: LiquidationPrint, into sink: inout FrameSink) {
-        let inst = instruments[p.asset]
+        let inst = formats[p.asset]
         let id0 = rng.next(), id1 = rng.next()
         let start = sink.arena.count
         ByteFormat.append("{\"table\":\"liquidation\",\"action\":\"insert\",\"data\":[{\"orderID\":\"", to: &sink.arena)
@@ -105,12 +107,12 @@ struct BitMEXEncoder: FeedEncoder {
 
     /// One `instrument` row: mark, index, funding, open interest (contracts) and its XBt value.
     mutating func instrumentRow(_ a: Int, now: Int64, _ q: VenueQuote, full: Bool, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let d = inst.priceDecimals
         sink.arena.append(0x7B)
         sink.arena.append(contentsOf: symbolField[a])
         if full {
-            ByteFormat.append(",\"rootSymbol\":\"\(inst.asset == "BTC" ? "XBT" : inst.asset)\",\"state\":\"Open\",\"typ\":\"FFWCSX\",\"isInverse\":true,\"isQuanto\":false",
+            ByteFormat.append(string: ",\"rootSymbol\":\"\(instruments[a].asset == "BTC" ? "XBT" : instruments[a].asset)\",\"state\":\"Open\",\"typ\":\"FFWCSX\",\"isInverse\":true,\"isQuanto\":false",
                               to: &sink.arena)
         }
         ByteFormat.append(",\"lastPrice\":", to: &sink.arena)

@@ -12,6 +12,7 @@ struct BybitEncoder: FeedEncoder {
     let feed: Feed
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     var ws: Connection
     var rng: SimRandom
     var tradeSeq: [Int64]
@@ -34,6 +35,7 @@ struct BybitEncoder: FeedEncoder {
         feed = ctx.feed
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         ws = ctx.connection
         rng = ctx.random(0)
         tradeSeq = instruments.indices.map { Int64(48_000_000_000 + $0 * 1_000_000_000) }
@@ -52,7 +54,7 @@ struct BybitEncoder: FeedEncoder {
         let topics = instruments.flatMap { ["publicTrade.\($0.symbol)", "allLiquidation.\($0.symbol)", "tickers.\($0.symbol)"] }
         for i in stride(from: 0, to: topics.count, by: 10) {
             let start = sink.arena.count
-            ByteFormat.append("{\"success\":true,\"ret_msg\":\"\",\"conn_id\":\"d30fdpbboasp1pjbe7r0\",\"req_id\":\"sub-\(i / 10)\",\"op\":\"subscribe\"}",
+            ByteFormat.append(string: "{\"success\":true,\"ret_msg\":\"\",\"conn_id\":\"d30fdpbboasp1pjbe7r0\",\"req_id\":\"sub-\(i / 10)\",\"op\":\"subscribe\"}",
                               to: &sink.arena)
             sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
         }
@@ -63,7 +65,7 @@ struct BybitEncoder: FeedEncoder {
     }
 
     mutating func trade(_ p: TradePrint, quote: VenueQuote, into sink: inout FrameSink) {
-        let a = p.asset, inst = instruments[a]
+        let a = p.asset, inst = formats[a]
         let direction = Wire.tickDirection(p.price, previous: lastTradePrice[a], previousDirection: lastDirection[a])
         lastTradePrice[a] = p.price
         lastDirection[a] = direction
@@ -96,7 +98,7 @@ struct BybitEncoder: FeedEncoder {
     /// One `allLiquidation` frame with every liquidation of the last 500 ms.
     mutating func flushLiquidations(_ a: Int, now: Int64, into sink: inout FrameSink) {
         guard !pending[a].isEmpty else { return }
-        let inst = instruments[a]
+        let inst = formats[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: liquidationPrefix[a])
         ByteFormat.append(int: now, to: &sink.arena)
@@ -121,7 +123,7 @@ struct BybitEncoder: FeedEncoder {
 
     /// A `tickers` snapshot (every field) or delta (changed fields only; nothing when none changed).
     mutating func ticker(_ a: Int, now: Int64, _ q: VenueQuote, snapshot: Bool, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let d = inst.priceDecimals
         var now_ = TickerFields()
         now_.last = q.lastPrice
@@ -135,7 +137,7 @@ struct BybitEncoder: FeedEncoder {
         let start = sink.arena.count
         sink.arena.append(contentsOf: tickerPrefix[a])
         ByteFormat.append(snapshot ? "\"snapshot\",\"data\":{\"symbol\":\"" : "\"delta\",\"data\":{\"symbol\":\"", to: &sink.arena)
-        ByteFormat.append(inst.symbol, to: &sink.arena)
+        ByteFormat.append(string: instruments[a].symbol, to: &sink.arena)
         sink.arena.append(0x22)
         if snapshot {
             ByteFormat.append(",\"tickDirection\":\"ZeroPlusTick\"", to: &sink.arena)

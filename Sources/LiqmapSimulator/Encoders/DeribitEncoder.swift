@@ -11,6 +11,7 @@ struct DeribitEncoder: FeedEncoder {
     let feed = Feed.deribit
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     var ws: Connection
     var tradeSeq: [Int64]
     var tradeID: Int64 = 266_460_463
@@ -23,6 +24,7 @@ struct DeribitEncoder: FeedEncoder {
     init(_ ctx: EncoderContext) {
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         ws = ctx.connection
         tradeSeq = instruments.indices.map { Int64(40_781_986 + $0 * 20_000_000) }
         lastTradePrice = Array(repeating: 0, count: instruments.count)
@@ -35,12 +37,12 @@ struct DeribitEncoder: FeedEncoder {
 
     mutating func open(at t: Int64, quotes: [VenueQuote], into sink: inout FrameSink) {
         var start = sink.arena.count
-        ByteFormat.append("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"ok\",\"usIn\":\(t * 1000),\"usOut\":\(t * 1000 + 95),\"usDiff\":95,\"testnet\":false}",
+        ByteFormat.append(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"ok\",\"usIn\":\(t * 1000),\"usOut\":\(t * 1000 + 95),\"usDiff\":95,\"testnet\":false}",
                           to: &sink.arena)
         sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
         let channels = instruments.flatMap { ["\"trades.\($0.symbol).100ms\"", "\"ticker.\($0.symbol).100ms\""] }.joined(separator: ",")
         start = sink.arena.count
-        ByteFormat.append("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":[\(channels)],\"usIn\":\(t * 1000),\"usOut\":\(t * 1000 + 120),\"usDiff\":120,\"testnet\":false}",
+        ByteFormat.append(string: "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":[\(channels)],\"usIn\":\(t * 1000),\"usOut\":\(t * 1000 + 120),\"usDiff\":120,\"testnet\":false}",
                           to: &sink.arena)
         sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
         self.quotes = quotes
@@ -61,7 +63,7 @@ struct DeribitEncoder: FeedEncoder {
     /// The interval's trades of one instrument in one frame.
     mutating func flushTrades(_ a: Int, now: Int64, into sink: inout FrameSink) {
         guard !buffered[a].isEmpty else { return }
-        let inst = instruments[a]
+        let inst = formats[a]
         let q = quotes.isEmpty ? nil : quotes[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: tradePrefix[a])
@@ -103,7 +105,7 @@ struct DeribitEncoder: FeedEncoder {
     }
 
     mutating func ticker(_ a: Int, now: Int64, _ q: VenueQuote, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let d = inst.priceDecimals
         let start = sink.arena.count
         sink.arena.append(contentsOf: tickerPrefix[a])

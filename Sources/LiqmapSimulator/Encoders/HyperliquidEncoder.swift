@@ -8,6 +8,7 @@ struct HyperliquidEncoder: FeedEncoder {
     let feed = Feed.hyperliquid
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     var ws: Connection
     var rng: SimRandom
     var tid: Int64 = 1_016_375_172_059_570
@@ -17,6 +18,7 @@ struct HyperliquidEncoder: FeedEncoder {
     init(_ ctx: EncoderContext) {
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         ws = ctx.connection
         rng = ctx.random(0)
         dayVolume = Array(repeating: 0, count: instruments.count)
@@ -28,7 +30,7 @@ struct HyperliquidEncoder: FeedEncoder {
         for inst in instruments {
             for type in ["trades", "activeAssetCtx"] {
                 let start = sink.arena.count
-                ByteFormat.append("{\"channel\":\"subscriptionResponse\",\"data\":{\"method\":\"subscribe\",\"subscription\":{\"type\":\"\(type)\",\"coin\":\"\(inst.symbol)\"}}}",
+                ByteFormat.append(string: "{\"channel\":\"subscriptionResponse\",\"data\":{\"method\":\"subscribe\",\"subscription\":{\"type\":\"\(type)\",\"coin\":\"\(inst.symbol)\"}}}",
                                   to: &sink.arena)
                 sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
             }
@@ -37,7 +39,7 @@ struct HyperliquidEncoder: FeedEncoder {
     }
 
     mutating func trade(_ p: TradePrint, quote: VenueQuote, into sink: inout FrameSink) {
-        let a = p.asset, inst = instruments[a]
+        let a = p.asset, inst = formats[a]
         dayVolume[a] += inst.usd(lots: p.lots, price: inst.price(units: p.price))
         let start = sink.arena.count
         sink.arena.append(contentsOf: tradePrefix[a])
@@ -59,7 +61,7 @@ struct HyperliquidEncoder: FeedEncoder {
     mutating func liquidation(_ p: LiquidationPrint, into sink: inout FrameSink) {}  // no public feed: hidden
 
     mutating func context(_ a: Int, now: Int64, _ q: VenueQuote, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let d = inst.priceDecimals + 1
         let start = sink.arena.count
         sink.arena.append(contentsOf: ctxPrefix[a])

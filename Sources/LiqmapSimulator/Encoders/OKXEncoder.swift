@@ -10,6 +10,7 @@ struct OKXEncoder: FeedEncoder {
     let feed = Feed.okx
     let feedIndex: Int
     let instruments: [SimInstrument]
+    let formats: [ContractFormat]
     var ws: Connection
     var tradeID: [Int64]
     var pending: [ThrottledLiquidation]
@@ -19,6 +20,7 @@ struct OKXEncoder: FeedEncoder {
     init(_ ctx: EncoderContext) {
         feedIndex = ctx.feedIndex
         instruments = ctx.instruments
+        formats = ctx.instruments.map(\.format)
         ws = ctx.connection
         tradeID = instruments.indices.map { Int64(219_066_264 + $0 * 50_000_000) }
         pending = instruments.map { _ in ThrottledLiquidation() }
@@ -40,7 +42,7 @@ struct OKXEncoder: FeedEncoder {
         args.append("{\"channel\":\"liquidation-orders\",\"instType\":\"SWAP\"}")
         for arg in args {
             let start = sink.arena.count
-            ByteFormat.append("{\"event\":\"subscribe\",\"arg\":\(arg),\"connId\":\"a4d3ae55\"}", to: &sink.arena)
+            ByteFormat.append(string: "{\"event\":\"subscribe\",\"arg\":\(arg),\"connId\":\"a4d3ae55\"}", to: &sink.arena)
             sink.commit(from: start, recvTs: ws.receive(t), feed: feedIndex)
         }
         for a in instruments.indices {
@@ -51,7 +53,7 @@ struct OKXEncoder: FeedEncoder {
     }
 
     mutating func trade(_ p: TradePrint, quote: VenueQuote, into sink: inout FrameSink) {
-        let a = p.asset, inst = instruments[a]
+        let a = p.asset, inst = formats[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: tradePrefix[a])
         sink.arena.append(contentsOf: instField[a])
@@ -79,7 +81,7 @@ struct OKXEncoder: FeedEncoder {
     mutating func flush(_ a: Int, into sink: inout FrameSink) {
         guard let p = pending[a].latest else { return }
         pending[a].latest = nil
-        let inst = instruments[a]
+        let inst = formats[a]
         let pushed = (pending[a].window + 1) * 1000
         let start = sink.arena.count
         ByteFormat.append("{\"arg\":{\"channel\":\"liquidation-orders\",\"instType\":\"SWAP\"},\"data\":[{\"details\":[{\"bkLoss\":\"0\",\"bkPx\":",
@@ -99,7 +101,7 @@ struct OKXEncoder: FeedEncoder {
     mutating func mark(_ a: Int, now: Int64, _ q: VenueQuote, into sink: inout FrameSink) {
         let start = sink.arena.count
         sink.arena.append(contentsOf: markPrefix[a])
-        Wire.quoted(fixed: q.mark, decimals: instruments[a].priceDecimals, &sink.arena)
+        Wire.quoted(fixed: q.mark, decimals: formats[a].priceDecimals, &sink.arena)
         ByteFormat.append(",\"ts\":", to: &sink.arena)
         Wire.quoted(int: now, &sink.arena)
         ByteFormat.append("}]}", to: &sink.arena)
@@ -107,7 +109,7 @@ struct OKXEncoder: FeedEncoder {
     }
 
     mutating func openInterest(_ a: Int, now: Int64, _ q: VenueQuote, into sink: inout FrameSink) {
-        let inst = instruments[a]
+        let inst = formats[a]
         let start = sink.arena.count
         sink.arena.append(contentsOf: oiPrefix[a])
         Wire.quoted(units: q.openLots * inst.lotUnits, decimals: inst.sizeDecimals, &sink.arena)
@@ -130,8 +132,8 @@ struct OKXEncoder: FeedEncoder {
         Wire.quoted(int: next, &sink.arena)
         sink.arena.append(0x2C)
         sink.arena.append(contentsOf: instField[a])
-        ByteFormat.append(",\"instType\":\"SWAP\",\"method\":\"current_period\",\"maxFundingRate\":\"0.0075\",\"minFundingRate\":\"-0.0075\","
-                          + "\"nextFundingRate\":\"\",\"nextFundingTime\":", to: &sink.arena)
+        ByteFormat.append(",\"instType\":\"SWAP\",\"method\":\"current_period\",\"maxFundingRate\":\"0.0075\",\"minFundingRate\":\"-0.0075\",\"nextFundingRate\":\"\",\"nextFundingTime\":",
+                          to: &sink.arena)
         Wire.quoted(int: next + Wire.fundingIntervalMs, &sink.arena)
         ByteFormat.append(",\"settFundingRate\":\"0.0001\",\"settState\":\"settled\",\"ts\":", to: &sink.arena)
         Wire.quoted(int: now, &sink.arena)

@@ -43,25 +43,31 @@ struct SimulatorConservationTests {
     @Test("the density snapshot holds every open position")
     func densityTotals() {
         let run = SimulatorFixture.stressed
-        var open: [String: (n: Int64, size: Int64)] = [:]
+        var open: [String: (n: Int64, qty: Double)] = [:]
         for row in SimulatorFixture.csv("\(run.directory)/truth/minutes.csv") {
-            let key = "\(Int64(row["minute_ts"]!)! + 60_000)|\(row["feed"]!)|\(row["symbol"]!)|\(row["side"]!)"
-            open[key] = (Int64(row["open_n"]!)!, Self.units(row["open_size"]!))
+            let key = "\(Int64(row["minute_ts"]!)! + 60_000)|\(row["feed"]!)|\(row["asset"]!)|\(row["side"]!)"
+            open[key] = (Int64(row["open_n"]!)!, Double(row["open_qty"]!)!)
         }
-        var density: [String: (n: Int64, size: Int64)] = [:]
+        var density: [String: (n: Int64, qty: Double)] = [:]
         var tiers = Set<String>()
+        var previous = ""
         for row in SimulatorFixture.csv("\(run.directory)/truth/density.csv") {
-            let key = "\(row["ts"]!)|\(row["feed"]!)|\(row["symbol"]!)|\(row["side"]!)"
+            let key = "\(row["ts"]!)|\(row["feed"]!)|\(row["asset"]!)|\(row["side"]!)"
             var d = density[key] ?? (0, 0)
             d.n += Int64(row["n"]!)!
-            d.size += Self.units(row["size"]!)
+            d.qty += Double(row["qty"]!)!
             density[key] = d
             tiers.insert(row["leverage_tier"]!)
+            #expect(Int64(row["n"]!)! > 0 && Double(row["qty"]!)! > 0 && Double(row["usd"]!)! > 0)
+            // Rows are sorted by side, tier and price within a snapshot.
+            let order = "\(key)|\(LeverageTier.labels.firstIndex(of: row["leverage_tier"]!)!)|\(String(repeating: "0", count: 12 - row["price"]!.count))\(row["price"]!)"
+            if previous.hasPrefix(key) { #expect(previous < order, "\(previous) then \(order)") }
+            previous = order
         }
         #expect(density.count == open.count)
         for (key, o) in open {
             #expect(density[key]?.n == o.n, "\(key)")
-            #expect(density[key]?.size == o.size, "\(key)")
+            #expect(abs((density[key]?.qty ?? 0) - o.qty) <= 1e-6 * max(1, o.qty), "\(key)")
         }
         #expect(tiers == Set(LeverageTier.labels))
     }
