@@ -99,9 +99,10 @@ struct VenueMarket {
         tradesLimit = perStep.map { exp(-$0) }
     }
 
-    /// High-leverage positions are held for shorter times and are smaller.
-    static func holdingFactor(_ leverage: Double) -> Double { (10 / leverage).squareRoot() }
-    static func sizeFactor(_ leverage: Double) -> Double { pow(10 / leverage, 0.3) }
+    /// High-leverage positions are held for shorter times (10/L of the mean, at most twice it) and
+    /// are smaller (√(10/L)).
+    static func holdingFactor(_ leverage: Double) -> Double { min(2, 10 / leverage) }
+    static func sizeFactor(_ leverage: Double) -> Double { (10 / leverage).squareRoot() }
 
     var logOffset: Double { basis + impact + permanent }
 
