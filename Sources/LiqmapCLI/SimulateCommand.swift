@@ -5,14 +5,14 @@ import LiqmapSimulator
 
 /// `liqmap simulate`: a simulated multi-exchange market written as wire-format recordings with its
 /// ground truth (docs/SIMULATOR.md).
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Write a simulated multi-exchange market: wire recordings, instrument bodies and truth/.")
     @OptionGroup var market: SimulationOptions
     @Option(help: "Output folder (created if missing).") var out: String?
     @Flag(help: "Serve the market live on loopback (not yet built).") var serve = false
 
-    func run() throws {
+    func run() async throws {
         if serve { try notYetBuilt("simulate --serve", issue: 4) }
         guard let out else { throw ValidationError("--out DIR is required") }
         let config = try market.config()
