@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "LiqmapWire", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // One pure parser per venue behind `FeedParser`, instrument metadata, recording lines.
         .target(name: "LiqmapExchanges", dependencies: ["LiqmapCore"], swiftSettings: strict),
+        // The market simulator (issue #4): latent market, venue wire encoders, ground truth; pure but for its file writer.
+        .target(name: "LiqmapSimulator", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // A serial executor on a dedicated thread, for actors that make blocking C calls.
         .target(name: "LiqmapBlocking", swiftSettings: strict),
         // Thin, safe wrappers over the C clients.
@@ -95,7 +97,7 @@ let package = Package(
             name: "LiqmapCLI",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapObservability", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +133,7 @@ let package = Package(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapCLI",
+                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator",
             ],
             swiftSettings: strict
         ),

@@ -31,15 +31,3 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     func run() async throws { try notYetBuilt("status", issue: 7) }
 }
-
-/// `liqmap simulate`: a simulated market as wire recordings (issue #4).
-struct SimulateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Write or serve a simulated multi-exchange market (not yet built).")
-    @Option(help: "Comma-separated base assets.") var assets: String = "BTC,ETH,SOL"
-    @Option(help: "Comma-separated feeds.") var feeds: String?
-    @Option(help: "Simulated duration, e.g. 24h.") var duration: String = "1h"
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Output folder.") var out: String?
-    @Flag(help: "Serve the market live on loopback.") var serve = false
-    func run() async throws { try notYetBuilt("simulate", issue: 4) }
-}
