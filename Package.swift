@@ -97,7 +97,7 @@ let package = Package(
             name: "LiqmapCLI",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +141,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", .product(name: "NIOCore", package: "swift-nio"),
+                "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

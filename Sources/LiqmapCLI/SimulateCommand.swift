@@ -7,18 +7,43 @@ import LiqmapSimulator
 /// ground truth (docs/SIMULATOR.md).
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate", abstract: "Write a simulated multi-exchange market: wire recordings, instrument bodies and truth/.")
+        commandName: "simulate",
+        abstract: "Write a simulated multi-exchange market (wire recordings, instrument bodies, truth/), or serve it live on loopback.")
     @OptionGroup var market: SimulationOptions
     @Option(help: "Output folder (created if missing).") var out: String?
-    @Flag(help: "Serve the market live on loopback (not yet built).") var serve = false
+    @Flag(help: "Serve the market live on loopback: feed i on --port-base + i (WebSocket + REST), faults on POST /_loopback/fault/<drop|stall|duplicate|garbage>?n=N.")
+    var serve = false
+    @Option(help: "With --serve: the first port.") var portBase: Int = 9600
+    @Option(help: "With --serve: the address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "With --serve: simulated time per wall time (1 = real time), or 'max'.") var speed: String = "1"
+    @Option(help: "With --serve: wait up to this many seconds for a collector on every feed before the clock starts.")
+    var waitForCollectors: Double = 0
 
     func run() async throws {
-        if serve { try notYetBuilt("simulate --serve", issue: 4) }
+        if serve { return try await runServer() }
         guard let out else { throw ValidationError("--out DIR is required") }
         let config = try market.config()
         let summary: SimulationSummary
         do { summary = try SimulationWriter.run(config, directory: out) } catch { throw ValidationError(error.description) }
         printSummary(summary)
+    }
+}
+
+extension SimulateCommand {
+    func runServer() async throws {
+        let rate: Double
+        if speed == "max" { rate = .infinity } else if let s = Double(speed), s.isFinite, s > 0 { rate = s } else {
+            throw ValidationError("--speed must be a positive number or 'max'")
+        }
+        guard (1...65_000).contains(portBase) else { throw ValidationError("--port-base must be a port") }
+        var config = try market.config()
+        if !market.startGiven { config.startMs = Int64(Date().timeIntervalSince1970) / 60 * 60_000 }  // live: this minute
+        config.recordTruth = false
+        let server = SimulationServer(config: config, host: host, portBase: portBase, speed: rate, waitForCollectors: waitForCollectors)
+        let served = try await server.run { endpoints in
+            for e in endpoints { printError("serving \(e.feed.rawValue) ws=\(e.ws) rest=\(e.rest)") }
+        }
+        printError("served: " + zip(config.feeds, served).map { "\($0.rawValue)=\($1)" }.joined(separator: " "))
     }
 }
 
@@ -47,12 +72,14 @@ struct SimulationOptions: ParsableArguments {
     var feeds: String = "binance-usdm,bybit-linear,okx"
     @Option(help: "Simulated duration, e.g. 24h, 90m, 1h30m.") var duration: String = "1h"
     @Option(help: "Random seed: the same arguments and seed give byte-identical output.") var seed: UInt64 = 1
-    @Option(help: "Start time: Unix ms, or YYYY-MM-DD (UTC midnight).") var start: String = "2025-01-01"
+    @Option(help: "Start time: Unix ms, or YYYY-MM-DD (UTC midnight); with --serve the default is now.") var start: String?
     @Option(help: "Volatility scale (1 = defaults; higher = more liquidations).") var volatility: Double = 1
     @Option(help: "Trade-rate scale.") var activity: Double = 1
     @Option(help: "Open-position count scale.") var population: Double = 1
     @Option(help: "Book-depth scale (lower = more impact per liquidation, bigger cascades).") var depth: Double = 1
     @Flag(help: "Do not write truth/.") var noTruth = false
+
+    var startGiven: Bool { start != nil }
 
     func config() throws -> SimulationConfig {
         var parsedFeeds: [Feed] = []
@@ -61,7 +88,7 @@ struct SimulationOptions: ParsableArguments {
             parsedFeeds.append(feed)
         }
         guard let ms = SimulationConfig.parseDuration(duration) else { throw ValidationError("bad duration '\(duration)' (e.g. 24h, 90m)") }
-        guard let startMs = Self.parseStart(start) else { throw ValidationError("bad start '\(start)' (Unix ms or YYYY-MM-DD)") }
+        guard let startMs = Self.parseStart(start ?? "2025-01-01") else { throw ValidationError("bad start '\(start ?? "")' (Unix ms or YYYY-MM-DD)") }
         for (name, value) in [("volatility", volatility), ("activity", activity), ("population", population), ("depth", depth)]
         where !(value.isFinite && value > 0) {
             throw ValidationError("--\(name) must be a positive number")
