@@ -40,9 +40,21 @@ extension SimulateCommand {
         if !market.startGiven { config.startMs = Int64(Date().timeIntervalSince1970) / 60 * 60_000 }  // live: this minute
         config.recordTruth = false
         let server = SimulationServer(config: config, host: host, portBase: portBase, speed: rate, waitForCollectors: waitForCollectors)
-        let served = try await server.run { endpoints in
-            for e in endpoints { printError("serving \(e.feed.rawValue) ws=\(e.ws) rest=\(e.rest)") }
+        let task = Task {
+            try await server.run { endpoints in
+                for e in endpoints { printError("serving \(e.feed.rawValue) ws=\(e.ws) rest=\(e.rest)") }
+            }
         }
+        // SIGTERM/SIGINT: stop serving and exit 0 (the contract for long-running commands).
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        let served = try await task.value
+        signals.forEach { $0.cancel() }
         printError("served: " + zip(config.feeds, served).map { "\($0.rawValue)=\($1)" }.joined(separator: " "))
     }
 }

@@ -57,7 +57,8 @@ public struct SimulationServer: Sendable {
         if waitForCollectors > 0 {
             let deadline = ContinuousClock.now + .milliseconds(Int(waitForCollectors * 1000))
             while ContinuousClock.now < deadline, exchanges.contains(where: { $0.liveConnections == 0 }) {
-                try await Task.sleep(for: .milliseconds(20))
+                try? await Task.sleep(for: .milliseconds(20))
+                if Task.isCancelled { break }
             }
         }
         var routers = config.feeds.map { FrameRouter(feed: $0) }
@@ -67,7 +68,8 @@ public struct SimulationServer: Sendable {
             if Task.isCancelled { break }
             if speed.isFinite {
                 let due = wallStart + .microseconds(Int64(Double(frame.recvTs - config.startMs) * 1000 / speed))
-                if due - ContinuousClock.now > .milliseconds(2) { try await Task.sleep(until: due, clock: .continuous) }
+                if due - ContinuousClock.now > .milliseconds(2) { try? await Task.sleep(until: due, clock: .continuous) }
+                if Task.isCancelled { break }
             }
             guard let i = config.feeds.firstIndex(of: frame.feed) else { continue }
             routers[i].route(frame.text, to: exchanges[i])
