@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "LiqmapCore", swiftSettings: strict),
         // The encoding of events on the Redis streams (Protocols/streams.md); pure.
         .target(name: "LiqmapWire", dependencies: ["LiqmapCore"], swiftSettings: strict),
+        // Pure aggregation core: exact money, time/price grids, realized tiles and their binary form,
+        // the projected liquidation book, consensus and accuracy metrics (docs/MODEL.md).
+        .target(name: "LiqmapAggregation", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // One pure parser per venue behind `FeedParser`, instrument metadata, recording lines.
         .target(name: "LiqmapExchanges", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // A serial executor on a dedicated thread, for actors that make blocking C calls.
@@ -131,7 +134,7 @@ let package = Package(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapCLI",
+                "LiqmapConfig", "LiqmapCLI", "LiqmapAggregation",
             ],
             swiftSettings: strict
         ),
