@@ -97,26 +97,27 @@ public enum TileCodec {
         return DecodedTile(layer: layer, resolution: resolution, tile: tile, cells: TileDelta(cells.map { ($0.key, $0.value) }))
     }
 
-    /// Adds `delta` to a stored tile (nil: the tile does not exist yet) and returns the new bytes.
-    /// Realized tiles add cells; projected tiles replace each column the delta carries.
+    /// Adds a realized `delta` to a stored tile (nil: the tile does not exist yet) and returns the new bytes.
     public static func apply(_ delta: TileDelta, to stored: [UInt8]?, key: TileKey) throws(TileCodecError) -> [UInt8] {
-        var cells = TileDelta.empty
-        if let stored {
-            let decoded = try decode(stored)
-            guard decoded.layer == key.layer, decoded.resolution == key.resolution, decoded.tile == key.tile else {
-                throw .headerMismatch
-            }
-            cells = decoded.cells
-        }
-        switch key.layer {
-        case .realized:
-            cells.merge(delta)
-        case .projected:
-            for column in Set(delta.cells.keys.map(\.column)) {
-                cells.replaceColumn(column, with: TileDelta(delta.cells.filter { $0.key.column == column }.map { ($0.key, $0.value) }))
-            }
-        }
+        guard key.layer == .realized else { throw .notAdditive }
+        var cells = try storedCells(stored, key: key)
+        cells.merge(delta)
         return encode(cells, key: key)
+    }
+
+    /// Replaces one column of a stored projected tile with a snapshot column (an empty column clears it).
+    public static func replaceColumn(_ column: ProjectedColumn, in stored: [UInt8]?) throws(TileCodecError) -> [UInt8] {
+        guard column.key.layer == .projected else { throw .notReplaceable }
+        var cells = try storedCells(stored, key: column.key)
+        cells.replaceColumn(column.column, with: column.cells)
+        return encode(cells, key: column.key)
+    }
+
+    private static func storedCells(_ stored: [UInt8]?, key: TileKey) throws(TileCodecError) -> TileDelta {
+        guard let stored else { return .empty }
+        let decoded = try decode(stored)
+        guard decoded.layer == key.layer, decoded.resolution == key.resolution, decoded.tile == key.tile else { throw .headerMismatch }
+        return decoded.cells
     }
 
     private static func append(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
@@ -158,4 +159,8 @@ public enum TileCodecError: Error, Sendable, Hashable {
     case cellsOutOfOrder
     case zeroCell
     case headerMismatch
+    /// `apply` adds; projected tiles are replaced column by column instead.
+    case notAdditive
+    /// `replaceColumn` is for projected tiles only.
+    case notReplaceable
 }

@@ -95,22 +95,29 @@ struct AggregationTileCodecTests {
         for (key, delta) in expected { #expect(stored[key] == TileCodec.encode(delta, key: key)) }
     }
 
-    @Test("projected tiles replace the columns a delta carries; a stored tile of another key is refused")
-    func applyProjected() throws {
+    @Test("projected columns replace what the column held; the other layer's operation is refused")
+    func replaceProjected() throws {
         var key = AggregationTileCodecTests.key
         key.layer = .projected
         let old = TileDelta([
             (CellKey(column: 4, row: 1, tier: 1), CellValue(longUSD: MicroUSD(micros: 9))),
             (CellKey(column: 5, row: 1, tier: 1), CellValue(longUSD: MicroUSD(micros: 8))),
         ])
-        let column5 = TileDelta([(CellKey(column: 5, row: 2, tier: 1), CellValue(shortUSD: MicroUSD(micros: 3)))])
-        let bytes = try TileCodec.apply(column5, to: TileCodec.encode(old, key: key), key: key)
-        let cells = try TileCodec.decode(bytes).cells
-        #expect(cells == TileDelta([
+        let column5 = ProjectedColumn(key: key, column: 5, cells: TileDelta([(CellKey(column: 5, row: 2, tier: 1), CellValue(shortUSD: MicroUSD(micros: 3)))]))
+        let bytes = try TileCodec.replaceColumn(column5, in: TileCodec.encode(old, key: key))
+        #expect(try TileCodec.decode(bytes).cells == TileDelta([
             (CellKey(column: 4, row: 1, tier: 1), CellValue(longUSD: MicroUSD(micros: 9))),
             (CellKey(column: 5, row: 2, tier: 1), CellValue(shortUSD: MicroUSD(micros: 3))),
         ]))
-        #expect(try TileCodec.apply(column5, to: bytes, key: key) == bytes)  // idempotent
-        #expect(throws: TileCodecError.headerMismatch) { try TileCodec.apply(column5, to: bytes, key: AggregationTileCodecTests.key) }
+        #expect(try TileCodec.replaceColumn(column5, in: bytes) == bytes)  // idempotent
+        let cleared = try TileCodec.replaceColumn(ProjectedColumn(key: key, column: 4, cells: .empty), in: bytes)
+        #expect(try TileCodec.decode(cleared).cells.count == 1)
+        #expect(throws: TileCodecError.notAdditive) { try TileCodec.apply(column5.cells, to: bytes, key: key) }
+        var realized = column5
+        realized.key.layer = .realized
+        #expect(throws: TileCodecError.notReplaceable) { try TileCodec.replaceColumn(realized, in: nil) }
+        var otherTile = column5
+        otherTile.key.tile = 7
+        #expect(throws: TileCodecError.headerMismatch) { try TileCodec.replaceColumn(otherTile, in: bytes) }
     }
 }
