@@ -4,9 +4,17 @@ import LiqmapCore
 /// high/low/close; mark prices give the mark high/low/close; the open-interest event with the latest
 /// `ts` in a minute gives its open interest. Minutes are handed out once closed (`close(before:)`);
 /// an event for a minute already handed out is counted as late and dropped. Liquidations are ignored
-/// (the realized layer has them).
-public struct MinuteSummaryBuilder: Sendable {
-    private struct Partial: Sendable {
+/// (the realized layer has them). Codable, so the minutes still open can be checkpointed with the
+/// shard's progress.
+public struct MinuteSummaryBuilder: Sendable, Hashable, Codable {
+    private struct PriceRange: Sendable, Hashable, Codable {
+        var high: Double
+        var low: Double
+        var close: Double
+        var closeTs: Int64
+    }
+
+    private struct Partial: Sendable, Hashable, Codable {
         var oiTs: Int64 = .min
         var oiBase: Double?
         var oiUSD: Double?
@@ -14,8 +22,8 @@ public struct MinuteSummaryBuilder: Sendable {
         var sellUSD = 0.0
         var priceQty = 0.0
         var qty = 0.0
-        var mark: (high: Double, low: Double, close: Double, closeTs: Int64)?
-        var trade: (high: Double, low: Double, close: Double, closeTs: Int64)?
+        var mark: PriceRange?
+        var trade: PriceRange?
     }
 
     private var partials: [Int64: Partial] = [:]
@@ -72,10 +80,8 @@ public struct MinuteSummaryBuilder: Sendable {
         }
     }
 
-    private static func extend(
-        _ range: (high: Double, low: Double, close: Double, closeTs: Int64)?, price: Double, ts: Int64
-    ) -> (high: Double, low: Double, close: Double, closeTs: Int64) {
-        guard var r = range else { return (price, price, price, ts) }
+    private static func extend(_ range: PriceRange?, price: Double, ts: Int64) -> PriceRange {
+        guard var r = range else { return PriceRange(high: price, low: price, close: price, closeTs: ts) }
         r.high = max(r.high, price)
         r.low = min(r.low, price)
         if ts >= r.closeTs {
