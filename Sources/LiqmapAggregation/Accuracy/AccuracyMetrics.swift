@@ -31,6 +31,8 @@ public struct AccuracyReport: Sendable, Hashable {
     public var hitRate: Double?
     /// The same for the naive baseline: as many bands, the ones nearest the price.
     public var baselineHitRate: Double?
+    /// Share of scored USD whose row had any projected USD at all (does the book know the level?).
+    public var coverage: Double?
     /// Pearson correlation, over rows, of the expected liquidation density the snapshots imply and
     /// the true liquidated USD per row.
     public var correlation: Double?
@@ -54,7 +56,7 @@ public enum AccuracyMetrics {
         let ordered = snapshots.sorted { $0.time < $1.time }
         var topSets: [Int: Set<Int32>] = [:]
         var baselineSets: [Int: Set<Int32>] = [:]
-        var hit = 0.0, baselineHit = 0.0, scored = 0.0, unscored = 0.0, count = 0
+        var hit = 0.0, baselineHit = 0.0, covered = 0.0, scored = 0.0, unscored = 0.0, count = 0
         var expected: [Int32: Double] = [:]
         var actual: [Int32: Double] = [:]
         for liquidation in truth {
@@ -74,6 +76,7 @@ public enum AccuracyMetrics {
             count += 1
             if topSets[s]!.contains(row) { hit += liquidation.usd }
             if baselineSets[s]!.contains(row) { baselineHit += liquidation.usd }
+            if (snapshot.density[row] ?? 0) > 0 { covered += liquidation.usd }
             actual[row, default: 0] += liquidation.usd
             let total = snapshot.density.values.reduce(0) { $0 + max($1, 0) }
             if total > 0 {
@@ -84,7 +87,7 @@ public enum AccuracyMetrics {
         }
         return AccuracyReport(
             hitRate: scored > 0 ? hit / scored : nil, baselineHitRate: scored > 0 ? baselineHit / scored : nil,
-            correlation: pearson(expected, actual), scoredUSD: scored, unscoredUSD: unscored, scoredCount: count)
+            coverage: scored > 0 ? covered / scored : nil, correlation: pearson(expected, actual), scoredUSD: scored, unscoredUSD: unscored, scoredCount: count)
     }
 
     /// Pearson correlation over the union of rows (missing = 0); nil with fewer than 2 rows or no variance.

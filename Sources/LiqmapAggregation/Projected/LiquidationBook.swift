@@ -101,15 +101,17 @@ public struct LiquidationBook: Sendable, Hashable, Codable {
         if let current = openInterestUnits(summary), current >= 0 {
             if let previous = openInterest {
                 let change = current - previous
+                // Positions just triggered have left the venue's open interest already: credit them,
+                // so a cascade neither shrinks the book twice nor hides the positions opened meanwhile.
+                let net = change + (parameters.creditTriggered ? triggeredOI : 0)
                 if previous > 0, abs(change) / previous > parameters.maxOIChangeFraction {
                     step.oiGlitch = true
-                } else if change > 0, let entry {
-                    open(notionalUSD: formula.isInverse ? change : change * entry, entry: entry, summary: summary, step: &step)
-                } else if change < 0 {
-                    let closed = -change - (parameters.creditTriggered ? triggeredOI : 0)
+                } else if net > 0, let entry {
+                    open(notionalUSD: formula.isInverse ? net : net * entry, entry: entry, summary: summary, step: &step)
+                } else if net < 0 {
                     let reference = parameters.shrinkReference == .openInterest ? previous : bookOI
-                    if closed > 0, reference > 0 {
-                        step.shrinkFraction = min(closed / reference, 1)
+                    if reference > 0 {
+                        step.shrinkFraction = min(-net / reference, 1)
                         scaleAll(by: 1 - step.shrinkFraction)
                     }
                 }

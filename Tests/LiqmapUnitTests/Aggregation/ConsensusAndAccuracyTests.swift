@@ -55,6 +55,7 @@ struct AggregationConsensusAccuracyTests {
         let report = AccuracyMetrics.evaluate(snapshots: [snapshot], truth: truth, grid: Self.grid, level: 0)
         #expect(report.hitRate == 0.8)
         #expect(report.baselineHitRate == 0.1)
+        #expect(report.coverage == 0.9)  // the liquidation at 20,000 fell in a row with no projected USD
         #expect(report.scoredUSD == 1_000 && report.unscoredUSD == 50 && report.scoredCount == 4)
         // Expected density 1,000 × share of 169 vs the true USD per row, over 13 rows: 0.95537.
         #expect(report.correlation.map { abs($0 - 0.955_373_686_110_551) < 1e-9 } == true)

@@ -51,6 +51,17 @@ struct AggregationBookTests {
         #expect(book.levelCount == 0)
     }
 
+    @Test("the credit also reveals positions opened during a cascade")
+    func creditOnIncrease() {
+        var book = Self.oneTier()
+        book.advance(MinuteSummary(minute: 0, openInterestBase: 100, vwap: 20_000))
+        book.advance(MinuteSummary(minute: 1, openInterestBase: 110, takerBuyUSD: 3, takerSellUSD: 1, vwap: 20_000))
+        // 2.5 BTC of shorts triggered while OI stayed at 110: 2.5 BTC were opened meanwhile.
+        let step = book.advance(MinuteSummary(minute: 2, openInterestBase: 110, vwap: 22_000, markHigh: 22_000, markLow: 21_500))
+        #expect(close(step.triggeredShortUSD, 50_000))
+        #expect(close(step.openedLongUSD + step.openedShortUSD, 2.5 * 22_000))
+    }
+
     @Test("without the credit, a cascade also shrinks the rest of the book")
     func noCredit() {
         var book = Self.oneTier { $0.creditTriggered = false }
