@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "LiqmapCore", swiftSettings: strict),
         // The encoding of events on the Redis streams (Protocols/streams.md); pure.
         .target(name: "LiqmapWire", dependencies: ["LiqmapCore"], swiftSettings: strict),
+        // Pure aggregation core: exact money, time/price grids, realized tiles and their binary form,
+        // the projected liquidation book, consensus and accuracy metrics (docs/MODEL.md).
+        .target(name: "LiqmapAggregation", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // One pure parser per venue behind `FeedParser`, instrument metadata, recording lines.
         .target(name: "LiqmapExchanges", dependencies: ["LiqmapCore"], swiftSettings: strict),
         // The market simulator (issue #4): latent market, venue wire encoders, ground truth; pure but for its file writer.
@@ -133,7 +136,7 @@ let package = Package(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator",
+                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation",
             ],
             swiftSettings: strict
         ),

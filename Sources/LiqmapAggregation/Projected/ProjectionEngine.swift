@@ -1,0 +1,79 @@
+import LiqmapCore
+
+/// A venue's instrument, the unit of shard ownership and of the projected book.
+public struct InstrumentKey: Sendable, Hashable, Codable, Comparable {
+    public var venue: Venue
+    public var instrument: String
+
+    public init(venue: Venue, instrument: String) {
+        self.venue = venue
+        self.instrument = instrument
+    }
+
+    public static func < (a: InstrumentKey, b: InstrumentKey) -> Bool { (a.venue.rawValue, a.instrument) < (b.venue.rawValue, b.instrument) }
+}
+
+/// What advancing one instrument produced: the steps taken and the projected columns to write
+/// (one per tile column, the latest snapshot of each).
+public struct ProjectionUpdate: Sendable, Hashable {
+    public var key: InstrumentKey
+    public var steps: [MinuteStep]
+    public var columns: [ProjectedColumn]
+}
+
+/// The projected layer of one shard: a `MinuteSummaryBuilder` and a `LiquidationBook` per venue
+/// instrument, created on the instrument's first event (its feed picks the formula). `advance(before:)`
+/// closes every minute before the owner's event-time watermark and advances each book through every
+/// minute up to it (a minute without events is an empty summary, so columns stay continuous).
+/// Codable: the whole engine, open minutes included, can be checkpointed with the shard's progress.
+public struct ProjectionEngine: Sendable, Hashable, Codable {
+    public let parameters: ModelParameters
+    /// Margin tables by instrument; instruments without one use `parameters.fallbackMarginTable`.
+    public let marginTables: [InstrumentKey: MarginTable]
+    public let resolutions: [TimeResolution]
+    public private(set) var books: [InstrumentKey: LiquidationBook] = [:]
+    private var builders: [InstrumentKey: MinuteSummaryBuilder] = [:]
+
+    public init(
+        parameters: ModelParameters = ModelParameters(), marginTables: [InstrumentKey: MarginTable] = [:],
+        resolutions: [TimeResolution] = TimeResolution.allCases
+    ) {
+        self.parameters = parameters
+        self.marginTables = marginTables
+        self.resolutions = resolutions
+    }
+
+    /// Adds one event (liquidations and events without `ts` change nothing).
+    public mutating func add(_ event: NormalizedEvent) {
+        guard event.kind != .liquidation, event.ts != nil else { return }
+        let key = InstrumentKey(venue: event.venue, instrument: event.instrument)
+        if books[key] == nil {
+            books[key] = LiquidationBook(feed: event.feed, instrument: event.instrument, marginTable: marginTables[key], parameters: parameters)
+        }
+        builders[key, default: MinuteSummaryBuilder()].add(event)
+    }
+
+    /// Events dropped because their minute had already been advanced past, over all instruments.
+    public var lateEvents: Int { builders.values.reduce(0) { $0 + $1.late } }
+
+    /// Advances every book through the minutes before `minute`, in instrument order.
+    public mutating func advance(before minute: Int64) -> [ProjectionUpdate] {
+        var updates: [ProjectionUpdate] = []
+        for key in books.keys.sorted() {
+            let summaries = builders[key, default: MinuteSummaryBuilder()].close(before: minute)
+            guard var book = books[key] else { continue }
+            var byMinute = Dictionary(uniqueKeysWithValues: summaries.map { ($0.minute, $0) })
+            guard let first = book.minute.map({ $0 + 1 }) ?? summaries.first?.minute, first < minute else { continue }
+            var steps: [MinuteStep] = []
+            var columns: [TileKey: [UInt8: ProjectedColumn]] = [:]
+            for m in first..<minute {
+                steps.append(book.advance(byMinute.removeValue(forKey: m) ?? MinuteSummary(minute: m)))
+                for column in book.projectedColumns(resolutions: resolutions) { columns[column.key, default: [:]][column.column] = column }
+            }
+            books[key] = book
+            let ordered = columns.keys.sorted().flatMap { tile in columns[tile]!.keys.sorted().map { columns[tile]![$0]! } }
+            updates.append(ProjectionUpdate(key: key, steps: steps, columns: ordered))
+        }
+        return updates
+    }
+}
