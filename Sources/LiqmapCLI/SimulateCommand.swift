@@ -53,7 +53,7 @@ extension SimulateCommand {
             source.resume()
             return source
         }
-        let served = try await task.value
+        let served = try await task.value.served
         signals.forEach { $0.cancel() }
         printError("served: " + zip(config.feeds, served).map { "\($0.rawValue)=\($1)" }.joined(separator: " "))
     }

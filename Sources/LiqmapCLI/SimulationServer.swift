@@ -36,9 +36,9 @@ public struct SimulationServer: Sendable {
     }
 
     /// Starts the exchanges, then plays the market until it ends or the task is cancelled. `ready`
-    /// is called once every exchange listens; returns the frames served per feed.
+    /// is called once every exchange listens.
     @discardableResult
-    public func run(ready: @Sendable ([(feed: Feed, ws: String, rest: String)]) -> Void = { _ in }) async throws -> [Int] {
+    public func run(ready: @Sendable ([(feed: Feed, ws: String, rest: String)]) -> Void = { _ in }) async throws -> Report {
         var simulator = Simulator(config: config)
         var exchanges: [LoopbackExchange] = []
         for (i, _) in config.feeds.enumerated() {
@@ -61,6 +61,7 @@ public struct SimulationServer: Sendable {
                 if Task.isCancelled { break }
             }
         }
+        let connectedAtStart = exchanges.allSatisfy { $0.liveConnections > 0 }
         var routers = config.feeds.map { FrameRouter(feed: $0) }
         var served = Array(repeating: 0, count: config.feeds.count)
         let wallStart = ContinuousClock.now
@@ -76,7 +77,13 @@ public struct SimulationServer: Sendable {
             served[i] += 1
         }
         try? await Task.sleep(for: .milliseconds(Int(linger * 1000)))
-        return served
+        return Report(served: served, connectedAtStart: connectedAtStart)
+    }
+
+    /// What a run did: frames served per feed, and whether every feed had a client when the clock started.
+    public struct Report: Sendable {
+        public let served: [Int]
+        public let connectedAtStart: Bool
     }
 
     /// `https://host/a/b?c=d` → `/a/b`.

@@ -40,7 +40,7 @@ struct SimulationServeTests {
         try servers.start(.redis)
         defer { servers.tearDown() }
         let portBase = Int.random(in: 21_000...29_000)
-        let server = SimulationServer(config: config, portBase: portBase, speed: 60, waitForCollectors: 20, linger: 2)
+        let server = SimulationServer(config: config, portBase: portBase, speed: 60, waitForCollectors: 60, linger: 2)
         var logger = Logger(label: "test.serve")
         logger.logLevel = .error
         var collectors: [(core: CollectorCore, task: Task<Void, any Error>, redis: RedisClient)] = []
@@ -56,7 +56,8 @@ struct SimulationServeTests {
             let running = collector
             collectors.append((core, Task { try await running.runUntilCancelled() }, redis))
         }
-        let served = try await server.run()
+        let report = try await server.run()
+        let served = report.served
         for c in collectors { c.task.cancel(); _ = await c.task.result }
 
         var published: [Feed: (trades: [String], liquidations: Int)] = [:]
@@ -72,6 +73,7 @@ struct SimulationServeTests {
                 }
             }
         }
+        #expect(report.connectedAtStart, "both collectors were connected before the first frame")
         #expect(served.allSatisfy { $0 > 1_000 })
         for (i, feed) in feeds.enumerated() {
             let counters = await collectors[i].core.counters
