@@ -13,8 +13,23 @@ import Testing
 /// `liqmap simulate --serve` end to end: the unmodified live collectors, pointed at the served
 /// market with endpoint overrides, publish exactly the trades and liquidations the same simulation
 /// writes to its recordings.
-@Suite("Simulated market served live", .serialized, .timeLimit(.minutes(3)))
+@Suite("Simulated market served live", .serialized, .timeLimit(.minutes(4)))
 struct SimulationServeTests {
+    static func tradesAndLiquidations(_ redis: RedisClient) async throws -> Int {
+        var n = 0
+        for shard in 0..<2 {
+            for entry in try await redis.xrange(StreamKeys.events(shard: shard)) {
+                for e in try EventBatchCodec.decode(entry.pairs).events {
+                    switch e.body {
+                    case .trade, .liquidation: n += 1
+                    default: break
+                    }
+                }
+            }
+        }
+        return n
+    }
+
     @Test("two feeds at 60× real time: Redis holds every served trade and liquidation once, none malformed")
     func servedMarketReachesRedis() async throws {
         let feeds: [Feed] = [.binanceUSDM, .bybitLinear]
@@ -40,7 +55,7 @@ struct SimulationServeTests {
         try servers.start(.redis)
         defer { servers.tearDown() }
         let portBase = Int.random(in: 21_000...29_000)
-        let server = SimulationServer(config: config, portBase: portBase, speed: 60, waitForCollectors: 60, linger: 2)
+        let server = SimulationServer(config: config, portBase: portBase, speed: 60, waitForCollectors: 60, linger: 120)
         var logger = Logger(label: "test.serve")
         logger.logLevel = .error
         var collectors: [(core: CollectorCore, task: Task<Void, any Error>, redis: RedisClient)] = []
@@ -56,12 +71,22 @@ struct SimulationServeTests {
             let running = collector
             collectors.append((core, Task { try await running.runUntilCancelled() }, redis))
         }
-        let report = try await server.run()
+        // The server lingers until the collectors have caught up (on a loaded machine they lag the
+        // 60× clock), then stops.
+        let serving = Task { try await server.run() }
+        let redis = collectors[0].redis
+        let wanted = expected.values.reduce(0) { $0 + $1.trades.count + $1.liquidations }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, try await Self.tradesAndLiquidations(redis) < wanted {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .milliseconds(500))  // anything late would show up as a duplicate
+        serving.cancel()
+        let report = try await serving.value
         let served = report.served
         for c in collectors { c.task.cancel(); _ = await c.task.result }
 
         var published: [Feed: (trades: [String], liquidations: Int)] = [:]
-        let redis = collectors[0].redis
         for shard in 0..<2 {
             for entry in try await redis.xrange(StreamKeys.events(shard: shard)) {
                 for e in try EventBatchCodec.decode(entry.pairs).events {
@@ -79,7 +104,7 @@ struct SimulationServeTests {
             let counters = await collectors[i].core.counters
             let want = try #require(expected[feed]), got = published[feed] ?? ([], 0)
             #expect(!want.trades.isEmpty && want.liquidations > 0, "\(feed): the simulation has trades and liquidations")
-            #expect(got.trades.count == want.trades.count && Set(got.trades) == want.trades, "\(feed): every trade once")
+            #expect(got.trades.count == want.trades.count && Set(got.trades) == want.trades, "\(feed): every trade once: got \(got.trades.count) of \(want.trades.count), missing \(want.trades.subtracting(got.trades).count); counters \(counters)")
             #expect(got.liquidations == want.liquidations, "\(feed): every shown liquidation")
             #expect(counters.malformed == 0, "\(feed): nothing malformed (Bybit tickers start from the greeting snapshot)")
         }
