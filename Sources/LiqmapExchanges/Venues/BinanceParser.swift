@@ -10,7 +10,9 @@ import LiqmapCore
 /// * Sizes: USD-M in base units; COIN-M in contracts of `contractSize` USD (100 for BTC, 10 otherwise).
 /// * REST `/fapi|dapi/v1/openInterest` bodies: USD-M `openInterest` is base units (no price: `oi_usd`
 ///   null); COIN-M is contracts, so `oi_usd` = contracts × contractSize and `oi_qty` = `oi_usd` / the
-///   last mark price this parser saw for the symbol (malformed until one was seen).
+///   last mark price this parser saw for the symbol. A COIN-M body that arrives before the symbol's
+///   first mark price (the collector polls at start) is held, and its event (with the body's own time)
+///   comes out with that first mark price.
 public struct BinanceParser: FeedParser {
     public let feed: Feed
     public var instruments: InstrumentRegistry {
@@ -20,6 +22,8 @@ public struct BinanceParser: FeedParser {
     var lookup: InstrumentLookup
     /// Last mark price per symbol (for inverse open interest from REST, which carries no price).
     var lastMark: [String: Double] = [:]
+    /// COIN-M open interest that arrived before the symbol's first mark price: contracts and time.
+    var pendingOpenInterest: [String: (contracts: Double, time: Int64, recvTs: Int64?)] = [:]
     /// aggTrade ids per symbol (consecutive), for gap detection.
     var sequence = SequenceTracker()
 
@@ -50,7 +54,13 @@ public struct BinanceParser: FeedParser {
         if type.isString("aggTrade") { return [try trade(d, aggregate: true, inst: try instrument(d, "s"), recvTs: recvTs)] }
         if type.isString("trade") { return [try trade(d, aggregate: false, inst: try instrument(d, "s"), recvTs: recvTs)] }
         if type.isString("forceOrder") { return [try forceOrder(d, recvTs: recvTs)] }
-        if type.isString("markPriceUpdate") { return [try markPrice(d, recvTs: recvTs)] }
+        if type.isString("markPriceUpdate") {
+            let mark = try markPrice(d, recvTs: recvTs)
+            guard let held = pendingOpenInterest.removeValue(forKey: mark.symbol), case .markPrice(let m) = mark.body else { return [mark] }
+            let inst = try instrument(mark.symbol)
+            let usd = held.contracts * inst.contractSize
+            return [mark, event(inst, ts: held.time, recvTs: held.recvTs, .openInterest(OpenInterest(oiQty: usd / m.price, oiUSD: usd)))]
+        }
         return []
     }
 
@@ -123,7 +133,10 @@ public struct BinanceParser: FeedParser {
             throw MalformedFrame("\(inst.symbol) is a quanto contract, which this venue does not list")
         case .inverse:
             let usd = size * inst.contractSize
-            guard let mark = lastMark[symbol] else { throw MalformedFrame("no mark price seen yet for \(symbol): inverse open interest needs one") }
+            guard let mark = lastMark[symbol] else {
+                pendingOpenInterest[symbol] = (size, try Field.int64(d, "time"), recvTs)
+                return []
+            }
             oi = OpenInterest(oiQty: usd / mark, oiUSD: usd)
         }
         return [event(inst, ts: try Field.int64(d, "time"), recvTs: recvTs, .openInterest(oi))]

@@ -161,6 +161,24 @@ struct VenueRuleTests {
         #expect(Self.close(l.notionalUSD, 1000 * 100e-8 * 2003.93 * 32184.89) && Self.close(l.qty, 1000 * 100e-8 * 32184.89))
     }
 
+    /// A COIN-M open-interest poll answered before the symbol's first mark price is held, not
+    /// malformed (the collector polls at start), and comes out with that mark: 5,827,897 contracts of
+    /// 100 USD at a mark of 29,500 (the recorded mark frame, its symbol and price changed).
+    @Test func binanceCoinMOpenInterestWaitsForTheFirstMark() throws {
+        var parser = BinanceParser(feed: .binanceCOINM, instruments: InstrumentRegistry())
+        let poll = try Self.frame("binance-coinm", containing: #""openInterest":"5827897""#)
+        #expect(try parser.parse(poll, recvTs: 5).isEmpty)
+        let mark = try Self.frame("binance-coinm", containing: "markPriceUpdate")
+            .replacingOccurrences(of: "BTCUSD_200925", with: "BTCUSD_PERP").replacingOccurrences(of: "btcusd_200925", with: "btcusd_perp")
+            .replacingOccurrences(of: "9501.15723333", with: "29500")
+        let e = try parser.parse(mark, recvTs: 6)
+        #expect(e.count == 2 && e[0].kind == .markPrice)
+        guard case .openInterest(let oi) = try #require(e.last).body else { Issue.record("no open interest"); return }
+        #expect(oi.oiUSD == 582_789_700 && Self.close(oi.oiQty, 582_789_700 / 29500.0))
+        #expect(e[1].ts == 1_654_336_819_740 && e[1].recvTs == 5, "the poll's own times")
+        #expect(try parser.parse(mark, recvTs: 7).count == 1, "held once, emitted once")
+    }
+
     @Test func bitmexTradesUseHomeAndForeignNotional() throws {
         let e = try Self.parse(.bitmex, Self.frame("bitmex", containing: #""table":"trade""#))
         guard case .trade(let t) = try #require(e.first).body else { Issue.record("not a trade"); return }
