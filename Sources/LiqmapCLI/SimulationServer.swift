@@ -1,5 +1,6 @@
 import Foundation
 import LiqmapCore
+import NIOConcurrencyHelpers
 import LiqmapExchanges
 import LiqmapLoopback
 import LiqmapSimulator
@@ -102,6 +103,10 @@ struct FrameRouter {
     let feed: Feed
     /// Merged Bybit ticker fields per topic.
     var tickers: [String: [(key: String, value: JSON)]] = [:]
+    /// Bybit: the latest trades per symbol, answered at `/v5/market/recent-trade` (the collector's
+    /// recovery read after a reconnect).
+    let recentTrades = RecentTrades()
+    var recoveryRegistered: Set<String> = []
 
     mutating func route(_ text: String, to exchange: LoopbackExchange) {
         switch feed {
@@ -114,10 +119,34 @@ struct FrameRouter {
             }
         case .bybitLinear, .bybitInverse:
             if text.contains(#""topic":"tickers."#) { greet(text, exchange) }
+            if text.contains(#""topic":"publicTrade."#) { remember(text, exchange) }
         default:
             break
         }
         exchange.broadcast(text)
+    }
+
+    /// Keeps a publicTrade frame's trades as `recent-trade` rows (newest first, at most 1,000 a symbol).
+    mutating func remember(_ text: String, _ exchange: LoopbackExchange) {
+        guard let json = try? JSON.parse(text), let items = json["data"]?.array else { return }
+        for item in items {
+            guard let symbol = item["s"]?.string, let id = item["i"]?.text, let price = item["p"]?.text, let size = item["v"]?.text,
+                  let side = item["S"]?.string, let time = item["T"]?.text else { continue }
+            let row = JSON.object([("execId", .string(id)), ("symbol", .string(symbol)), ("price", .string(price)), ("size", .string(size)),
+                                   ("side", .string(side)), ("time", .string(time)), ("isBlockTrade", .bool(false))]).serialized()
+            recentTrades.add(row, symbol: symbol)
+            if recoveryRegistered.insert(symbol).inserted {
+                let category = feed == .bybitLinear ? "linear" : "inverse"
+                for (_, url) in FeedConnections.spec(feed).recoveryURLs(symbols: [symbol], rest: "http://loopback") {
+                    let uri = String(url.dropFirst("http://loopback".count))
+                    let trades = recentTrades
+                    exchange.setREST(uri) {
+                        #"{"retCode":0,"retMsg":"OK","result":{"category":"\#(category)","list":["# + trades.rows(symbol).joined(separator: ",")
+                            + #"]},"retExtInfo":{},"time":\#(Int64(Date().timeIntervalSince1970 * 1000))}"#
+                    }
+                }
+            }
+        }
     }
 
     /// Keeps the merged ticker of a `tickers.` frame and registers it as the greeting snapshot.
@@ -139,5 +168,22 @@ struct FrameRouter {
             }
         }
         exchange.setGreeting(topic, frame: JSON.object(snapshot).serialized())
+    }
+}
+
+/// The latest trades per symbol as REST rows, newest first (shared with the REST side's thread).
+final class RecentTrades: Sendable {
+    private let rows = NIOLockedValueBox<[String: [String]]>([:])
+    static let capacity = 1_000
+
+    func add(_ row: String, symbol: String) {
+        rows.withLockedValue { all in
+            all[symbol, default: []].append(row)
+            if all[symbol]!.count > 2 * Self.capacity { all[symbol]!.removeFirst(all[symbol]!.count - Self.capacity) }
+        }
+    }
+
+    func rows(_ symbol: String) -> [String] {
+        rows.withLockedValue { Array(($0[symbol] ?? []).suffix(Self.capacity).reversed()) }
     }
 }

@@ -50,6 +50,8 @@ public final class LoopbackExchange: Sendable {
         var pingsAnswered = 0
         var restRequests: [(path: String, at: ContinuousClock.Instant)] = []
         var restBodies: [String: String] = [:]
+        /// REST bodies computed when asked for (by path, or path and query).
+        var restProviders: [String: @Sendable () -> String] = [:]
         /// Open live connections.
         var liveChannels: [ObjectIdentifier: any Channel] = [:]
         /// The last frames broadcast (for `duplicate`).
@@ -151,6 +153,11 @@ public final class LoopbackExchange: Sendable {
         state.withLockedValue { $0.restBodies[path] = body }
     }
 
+    /// Answers `path` (with or without a query) with what `provider` returns at request time.
+    public func setREST(_ path: String, provider: @escaping @Sendable () -> String) {
+        state.withLockedValue { $0.restProviders[path] = provider }
+    }
+
     /// Misbehaves now.
     public func inject(_ fault: LoopbackFault) {
         let (targets, resend): ([any Channel], [String]) = state.withLockedValue { s in
@@ -188,7 +195,10 @@ public final class LoopbackExchange: Sendable {
     /// The REST body for a request URI: path and query first, then the path alone.
     func restBody(uri: String) -> String? {
         let path = String(uri.prefix { $0 != "?" })
-        return state.withLockedValue { $0.restBodies[uri] ?? $0.restBodies[path] }
+        let (body, provider) = state.withLockedValue { s in
+            (s.restBodies[uri] ?? (s.restProviders[uri] == nil ? s.restBodies[path] : nil), s.restProviders[uri] ?? s.restProviders[path])
+        }
+        return body ?? provider?()
     }
 
     /// Called when a connection opens: where it starts and how many frames it may send.

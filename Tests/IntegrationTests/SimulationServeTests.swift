@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import LiqmapCLI
+@testable import LiqmapCLI
+import LiqmapLoopback
 import LiqmapCollector
 import LiqmapCore
 import LiqmapExchanges
@@ -15,6 +16,31 @@ import Testing
 /// writes to its recordings.
 @Suite("Simulated market served live", .serialized, .timeLimit(.minutes(4)))
 struct SimulationServeTests {
+    @Test("served Bybit answers the collector's recovery read with the last 1,000 trades, newest first")
+    func bybitRecentTrades() async throws {
+        let exchange = LoopbackExchange(script: .live)
+        let port = try await exchange.start()
+        var router = FrameRouter(feed: .bybitLinear)
+        var simulator = Simulator(config: try SimulationConfig(assets: ["BTC"], feeds: [.bybitLinear], durationMs: 5 * 60_000, seed: 3))
+        var session = ParseSession(feed: .bybitLinear, instruments: InstrumentRegistry())
+        var ids: [String] = []
+        while let frame = simulator.next() {
+            router.route(frame.text, to: exchange)
+            if case .events(let events) = session.frame(frame.text, recvTs: frame.recvTs) {
+                for e in events { if case .trade(let t) = e.body { ids.append(t.id) } }
+            }
+        }
+        let (symbol, url) = try #require(FeedConnections.spec(.bybitLinear).recoveryURLs(symbols: ["BTCUSDT"], rest: "http://127.0.0.1:\(port)").first)
+        let (status, body, _) = try await RestFetch.get(url)
+        await exchange.stop()
+        var parser = BybitParser(feed: .bybitLinear, instruments: InstrumentRegistry())
+        let served = try parser.parseBackfill(body, symbol: symbol, recvTs: nil).compactMap { e -> String? in
+            if case .trade(let t) = e.body { t.id } else { nil }
+        }
+        #expect(status == 200 && ids.count > 1_000)
+        #expect(served == Array(ids.suffix(1_000).reversed()))
+    }
+
     static func tradesAndLiquidations(_ redis: RedisClient) async throws -> Int {
         var n = 0
         for shard in 0..<2 {
@@ -30,7 +56,7 @@ struct SimulationServeTests {
         return n
     }
 
-    @Test("two feeds at 60× real time: Redis holds every served trade and liquidation once, none malformed")
+    @Test("two feeds at 20× real time: Redis holds every served trade and liquidation once, none malformed")
     func servedMarketReachesRedis() async throws {
         let feeds: [Feed] = [.binanceUSDM, .bybitLinear]
         let config = try SimulationConfig(assets: ["BTC", "ETH"], feeds: feeds, durationMs: 3 * 60_000, seed: 11)
@@ -55,7 +81,7 @@ struct SimulationServeTests {
         try servers.start(.redis)
         defer { servers.tearDown() }
         let portBase = Int.random(in: 21_000...29_000)
-        let server = SimulationServer(config: config, portBase: portBase, speed: 60, waitForCollectors: 60, linger: 120)
+        let server = SimulationServer(config: config, portBase: portBase, speed: 20, waitForCollectors: 60, linger: 120)
         var logger = Logger(label: "test.serve")
         logger.logLevel = .error
         var collectors: [(core: CollectorCore, task: Task<Void, any Error>, redis: RedisClient)] = []
@@ -72,7 +98,7 @@ struct SimulationServeTests {
             collectors.append((core, Task { try await running.runUntilCancelled() }, redis))
         }
         // The server lingers until the collectors have caught up (on a loaded machine they lag the
-        // 60× clock), then stops.
+        // 20× clock), then stops.
         let serving = Task { try await server.run() }
         let redis = collectors[0].redis
         let wanted = expected.values.reduce(0) { $0 + $1.trades.count + $1.liquidations }
