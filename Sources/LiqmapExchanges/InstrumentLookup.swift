@@ -68,4 +68,17 @@ struct InstrumentLookup: Sendable {
         guard let symbol = node.text, !symbol.isEmpty else { throw MalformedFrame("missing '\(key)'") }
         return (symbol, resolve(symbol))
     }
+
+    /// The instrument for `symbol`, or a malformed-frame error naming it.
+    mutating func require(_ symbol: String) throws(MalformedFrame) -> Instrument {
+        guard let inst = resolve(symbol) else { throw MalformedFrame("unknown instrument \(symbol)") }
+        return inst
+    }
+
+    /// The instrument named by member `key` of `json`, or a malformed-frame error.
+    mutating func require(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Instrument {
+        let (symbol, inst) = try resolve(json, key)
+        guard let inst else { throw MalformedFrame("unknown instrument \(symbol)") }
+        return inst
+    }
 }

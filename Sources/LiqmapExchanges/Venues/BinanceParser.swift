@@ -142,17 +142,8 @@ public struct BinanceParser: FeedParser {
         return [event(inst, ts: try Field.int64(d, "time"), recvTs: recvTs, .openInterest(oi))]
     }
 
-    /// The instrument named by member `key` of `json`.
-    mutating func instrument(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Instrument {
-        let (symbol, inst) = try lookup.resolve(json, key)
-        guard let inst else { throw MalformedFrame("unknown instrument \(symbol)") }
-        return inst
-    }
-
-    mutating func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument {
-        guard let inst = lookup.resolve(symbol) else { throw MalformedFrame("unknown instrument \(symbol)") }
-        return inst
-    }
+    mutating func instrument(_ json: JSONNode, _ key: StaticString) throws(MalformedFrame) -> Instrument { try lookup.require(json, key) }
+    mutating func instrument(_ symbol: String) throws(MalformedFrame) -> Instrument { try lookup.require(symbol) }
 
     func event(_ inst: Instrument, ts: Int64?, recvTs: Int64?, _ body: NormalizedEvent.Body) -> NormalizedEvent {
         NormalizedEvent(venue: .binance, feed: feed, symbol: inst.symbol, instrument: inst.canonicalID, ts: ts, recvTs: recvTs, body: body)
