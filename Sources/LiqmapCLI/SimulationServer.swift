@@ -51,7 +51,7 @@ public struct SimulationServer: Sendable {
         for (feed, body) in simulator.instrumentBodies() {
             guard let body, let i = config.feeds.firstIndex(of: feed) else { continue }
             for url in FeedConnections.spec(feed).instrumentURLs(rest: "http://\(host):\(portBase + i)") {
-                exchanges[i].setREST(Self.path(of: url), body: body)
+                exchanges[i].setREST(String(FeedConnections.pathAndQuery(of: url).prefix { $0 != "?" }), body: body)
             }
         }
         ready(endpoints())
@@ -85,14 +85,6 @@ public struct SimulationServer: Sendable {
     public struct Report: Sendable {
         public let served: [Int]
         public let connectedAtStart: Bool
-    }
-
-    /// `https://host/a/b?c=d` → `/a/b`.
-    static func path(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        return String(rest[slash...].prefix { $0 != "?" })
     }
 }
 
@@ -138,7 +130,7 @@ struct FrameRouter {
             if recoveryRegistered.insert(symbol).inserted {
                 let category = feed == .bybitLinear ? "linear" : "inverse"
                 for (_, url) in FeedConnections.spec(feed).recoveryURLs(symbols: [symbol], rest: "http://loopback") {
-                    let uri = String(url.dropFirst("http://loopback".count))
+                    let uri = FeedConnections.pathAndQuery(of: url)
                     let trades = recentTrades
                     exchange.setREST(uri) {
                         #"{"retCode":0,"retMsg":"OK","result":{"category":"\#(category)","list":["# + trades.rows(symbol).joined(separator: ",")

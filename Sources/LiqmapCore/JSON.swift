@@ -54,7 +54,7 @@ public indirect enum JSON: Sendable, Hashable {
     /// A whole number (JSON number or numeric string) as Int64.
     public var int64: Int64? {
         switch self {
-        case .number(let s), .string(let s): Int64(s) ?? Double(s).flatMap { $0 == $0.rounded() && abs($0) < 9e15 ? Int64($0) : nil }
+        case .number(let s), .string(let s): DecimalText.int64(slow: s)
         default: nil
         }
     }

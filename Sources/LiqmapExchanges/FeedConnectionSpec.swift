@@ -80,10 +80,15 @@ public enum FeedConnections {
 
     /// `url` with its scheme and host replaced by `base` (`wss://fstream.binance.com/x` + `ws://127.0.0.1:9` → `ws://127.0.0.1:9/x`).
     static func rebase(_ url: String, _ base: String?) -> String {
-        guard let base else { return url }
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterHost = url[schemeEnd.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } ?? ""
+        guard let base, url.contains("://") else { return url }
+        let afterHost = pathAndQuery(of: url)
         return base.hasSuffix("/") ? String(base.dropLast()) + afterHost : base + afterHost
+    }
+
+    /// What follows the host of a URL: `https://h/a/b?c=d` → `/a/b?c=d` (empty without a path).
+    public static func pathAndQuery(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        return url[schemeEnd.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } ?? ""
     }
 
     /// Splits `items` into chunks of at most `size`.
