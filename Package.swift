@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C clients, through pkg-config (apt: libhiredis-dev, libpq-dev).
@@ -86,6 +87,37 @@ let package = Package(
             dependencies: ["LiqmapCore", "LiqmapPostgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // The aggregator services (issue #5): shard ownership (advisory lock + lease + epoch fence),
+        // consumption through the consumer group, effectively-once batch commits, tile writes.
+        .target(
+            name: "LiqmapAggregator",
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The gateway (Hummingbird 2): health, readiness, metrics and the /v1 routes.
+        .target(
+            name: "LiqmapGateway",
+            dependencies: [
+                "LiqmapCore", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        // Model accuracy: a simulated market through the parsers and the projection model, scored
+        // against the simulator's truth (`liqmap eval`).
+        .target(
+            name: "LiqmapEval",
+            dependencies: ["LiqmapCore", "LiqmapExchanges", "LiqmapSimulator", "LiqmapAggregation"],
+            swiftSettings: strict
+        ),
         // Settings: defaults ← Config file ← environment ← flags.
         .target(
             name: "LiqmapConfig",
@@ -100,7 +132,8 @@ let package = Package(
             name: "LiqmapCLI",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", "LiqmapAggregation", "LiqmapAggregator",
+                "LiqmapGateway", "LiqmapEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -137,7 +170,7 @@ let package = Package(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation",
+                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation", "LiqmapEval",
             ],
             swiftSettings: strict
         ),
@@ -145,7 +178,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", .product(name: "NIOCore", package: "swift-nio"),
+                "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", "LiqmapAggregation",
+                "LiqmapAggregator", "LiqmapGateway", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

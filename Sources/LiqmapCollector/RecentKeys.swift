@@ -29,15 +29,6 @@ public struct RecentKeys: Sendable {
         return true
     }
 
-    /// The identity of an event for duplicate detection: trade ids; the full content of
-    /// liquidations (venues give them no id); kind, time and value for open interest and marks.
-    public static func key(_ e: NormalizedEvent) -> String {
-        let head = "\(e.feed.rawValue)|\(e.symbol)|"
-        switch e.body {
-        case .trade(let t): return head + "t|\(t.id)"
-        case .liquidation(let l): return head + "l|\(l.side.rawValue)|\(e.ts ?? -1)|\(l.price)|\(l.qty)"
-        case .openInterest(let o): return head + "o|\(e.ts ?? -1)|\(o.oiQty)"
-        case .markPrice(let m): return head + "m|\(e.ts ?? -1)|\(m.price)|\(m.fundingRate ?? 0)"
-        }
-    }
+    /// The identity of an event for duplicate detection (`NormalizedEvent.identityKey`).
+    public static func key(_ e: NormalizedEvent) -> String { e.identityKey }
 }

@@ -111,3 +111,18 @@ public struct MarkPrice: Sendable, Hashable {
         self.fundingRate = fundingRate
     }
 }
+
+extension NormalizedEvent {
+    /// The identity of an event for duplicate detection: the venue trade id for trades; the full
+    /// content of liquidations (venues give them no id); kind, time and value for open interest and
+    /// marks. Collectors (`RecentKeys`) and aggregators (`realized_liquidations.event_key`) share it.
+    public var identityKey: String {
+        let head = "\(feed.rawValue)|\(symbol)|"
+        switch body {
+        case .trade(let t): return head + "t|\(t.id)"
+        case .liquidation(let l): return head + "l|\(l.side.rawValue)|\(ts ?? -1)|\(l.price)|\(l.qty)"
+        case .openInterest(let o): return head + "o|\(ts ?? -1)|\(o.oiQty)"
+        case .markPrice(let m): return head + "m|\(ts ?? -1)|\(m.price)|\(m.fundingRate ?? 0)"
+        }
+    }
+}

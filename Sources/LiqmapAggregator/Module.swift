@@ -1,0 +1,2 @@
+/// The aggregator services of issue #5 (see docs/ARCHITECTURE.md).
+public enum LiqmapAggregatorModule {}

@@ -1,0 +1,2 @@
+/// Model accuracy on a simulated market (`liqmap eval`).
+public enum LiqmapEvalModule {}

@@ -1,0 +1,2 @@
+/// The gateway (Hummingbird 2).
+public enum LiqmapGatewayModule {}
