@@ -95,6 +95,7 @@ let package = Package(
                 "LiqmapCore", "LiqmapWire", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

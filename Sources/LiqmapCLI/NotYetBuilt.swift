@@ -7,15 +7,6 @@ func notYetBuilt(_ command: String, issue: Int) throws -> Never {
     throw ExitCode(2)
 }
 
-/// `liqmap aggregator`: one shard's aggregator (issue #5).
-struct AggregatorCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "aggregator", abstract: "Run the aggregator of one shard (not yet built).")
-    @Option(help: "This process's shard, 0-based.") var shard: Int
-    @Option(help: "The shard count.") var shards: Int
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try notYetBuilt("aggregator", issue: 5) }
-}
-
 /// `liqmap gateway`: HTTP API, page and live stream (issue #6).
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gateway", abstract: "Serve the HTTP API and web page (not yet built).")

@@ -1,6 +1,6 @@
 extension Migrations {
     /// The aggregators' tables (issue #5): realized liquidations (the exact record and the dedup key),
-    /// tiles, staged projected columns, shard leases, sources, checkpoints, dead letters, alarms, and
+    /// tiles, staged projected columns, shard leases, applied batches, checkpoints, dead letters, alarms, and
     /// the documented read view `liqmap_tile_cells` (Protocols/tiles.md).
     static let m0002Aggregation = Migration(version: 2, name: "aggregation", sql: """
         -- One row per distinct liquidation the realized layer has counted. The primary key is the
@@ -70,14 +70,17 @@ extension Migrations {
             acquired_at  timestamptz NOT NULL DEFAULT now()
         );
 
-        -- The last batch number applied per producer on a shard: a batch re-sent after a lost XADD
-        -- reply carries a number at or below it and is skipped whole.
-        CREATE TABLE shard_sources (
+        -- Every stream entry (one producer batch) a shard has applied, by the producer's (src, seq):
+        -- the entry-level dedup. A re-delivered entry, or a batch re-sent after a lost XADD reply,
+        -- finds its row and changes nothing, in whatever order it arrives.
+        CREATE TABLE applied_batches (
             shard      integer NOT NULL,
             src        text    NOT NULL,
-            last_seq   bigint  NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (shard, src)
+            seq        bigint  NOT NULL,
+            stream_id  text    NOT NULL,
+            events     integer NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (shard, src, seq)
         );
 
         -- The projected model's state (ProjectionEngine, JSON) as of stream position stream_id,

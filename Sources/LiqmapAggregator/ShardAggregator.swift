@@ -1,0 +1,355 @@
+import Foundation
+import LiqmapAggregation
+import LiqmapCore
+import LiqmapPostgres
+import LiqmapRedis
+import LiqmapWire
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+
+/// Counts one process keeps about its shard (what the tests and `liqmap status` read).
+public struct AggregatorStats: Sendable, Hashable {
+    public var takeovers = 0
+    public var stepDowns = 0
+    public var fencedRejections = 0
+    public var entries = 0
+    public var events = 0
+    public var duplicateBatches = 0
+    public var liquidationsApplied = 0
+    public var duplicateLiquidations = 0
+    public var deadLetters = 0
+    public var pelDeleted = 0
+    public var commits = 0
+    public var epoch: Int64 = 0
+    public var isOwner = false
+}
+
+/// One aggregator process for one shard: stands by until it holds the shard's lease, then owns it:
+/// reclaims what the group still has pending, reads new entries, and commits each read in one fenced
+/// transaction before acknowledging it (ARCHITECTURE.md, "Effectively-once"). Any failure while
+/// owning (a fenced write, a lost lease, a broken connection) drops all in-memory state and goes
+/// back to standing by: the database is the only record of progress, so starting over is safe.
+public actor ShardAggregator: Service {
+    public let options: AggregatorOptions
+    let redis: RedisClient
+    let store: ShardStore
+    let lease: ShardLease
+    let parameters: ModelParameters
+    let marginTables: [InstrumentKey: MarginTable]
+    let logger: Logger
+    let metrics: AggregatorMetrics
+    public private(set) var stats = AggregatorStats()
+
+    var stream: String { StreamKeys.events(shard: options.shard) }
+    let group = StreamKeys.aggregatorGroup
+
+    /// - Parameters:
+    ///   - postgres: a factory for sessions: the lease and the data session must be two.
+    public init(options: AggregatorOptions, redisURL: String, postgres: @Sendable () -> PostgresClient,
+                parameters: ModelParameters = ModelParameters(), marginTables: [InstrumentKey: MarginTable] = [:],
+                logger: Logger) throws {
+        self.options = options
+        self.redis = try RedisClient(url: redisURL)
+        self.store = ShardStore(client: postgres())
+        self.lease = ShardLease(client: postgres(), shard: options.shard)
+        self.parameters = parameters
+        self.marginTables = marginTables
+        var logger = logger
+        logger[metadataKey: "shard"] = "\(options.shard)"
+        self.logger = logger
+        self.metrics = AggregatorMetrics(shard: options.shard)
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { try await self.loop() }
+    }
+
+    /// Stand by, own, and stand by again after any loss, until cancelled.
+    func loop() async throws {
+        while !Task.isCancelled {
+            do {
+                let (takeover, generation) = try await standBy()
+                try await own(takeover, generation: generation)
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                if error is FencedError {
+                    stats.fencedRejections += 1
+                    metrics.fencedRejections.increment()
+                    logger.error("write rejected by the fence: another owner took over; standing by", metadata: ["error": "\(error)"])
+                } else {
+                    logger.warning("gave up the shard after an error; standing by", metadata: ["error": "\(error)"])
+                }
+                stats.stepDowns += 1
+                metrics.stepDowns.increment()
+            }
+            stats.isOwner = false
+            metrics.isOwner.record(0)
+            await lease.release()
+            await store.client.disconnect()
+            if !Task.isCancelled { try? await Task.sleep(for: .seconds(options.standbyPollSeconds)) }
+        }
+        await lease.release()
+    }
+
+    // MARK: - Standing by
+
+    /// Waits until this process holds the lease, ending a stale owner's lock session on the way,
+    /// then bumps the epoch.
+    func standBy() async throws -> (Takeover, Int) {
+        var waitingSince: ContinuousClock.Instant?
+        while true {
+            try Task.checkCancellation()
+            do {
+                if let (generation, lockPID) = try await lease.tryAcquire() {
+                    let takeover = try await takeOver(lockPID: lockPID)
+                    if let since = waitingSince {
+                        logger.notice("took over the shard", metadata: ["epoch": "\(takeover.epoch)", "waited": "\(ContinuousClock.now - since)"])
+                    } else {
+                        logger.notice("owning the shard", metadata: ["epoch": "\(takeover.epoch)", "last_id": "\(takeover.lastID)"])
+                    }
+                    return (takeover, generation)
+                }
+                if waitingSince == nil {
+                    waitingSince = .now
+                    logger.info("standing by: another process owns the shard")
+                }
+                if let stale = try await lease.staleLease(olderThan: options.leaseSeconds) {
+                    logger.warning("owner's heartbeat is stale: ending its lock session", metadata: [
+                        "age_s": "\(stale.age)", "lock_pid": "\(stale.lockPID)"])
+                    try await lease.terminate([stale.lockPID])
+                    continue
+                }
+            } catch let error as PostgresError where error.kind == .connection {
+                logger.warning("PostgreSQL unreachable while standing by", metadata: ["error": "\(error)"])
+                await lease.release()
+            }
+            try await Task.sleep(for: .seconds(options.standbyPollSeconds))
+        }
+    }
+
+    /// Bumps the epoch. If an old owner's open transaction holds the progress row past the lock
+    /// timeout (it is paused mid-commit), its data session is ended and the takeover retried.
+    func takeOver(lockPID: Int32) async throws -> Takeover {
+        for attempt in 0..<3 {
+            do {
+                let t = try await store.takeOver(shard: options.shard, shards: options.shards, stream: stream, owner: options.consumer,
+                                                 lockPID: lockPID, lockTimeoutMs: options.takeoverLockTimeoutMs)
+                stats.takeovers += 1
+                stats.epoch = t.epoch
+                metrics.takeovers.increment()
+                metrics.epoch.record(t.epoch)
+                return t
+            } catch let error as PostgresError where error.sqlState == "55P03" && attempt < 2 {
+                if let old = try await lease.leasePIDs() {
+                    logger.warning("old owner holds the progress row in an open transaction: ending its data session", metadata: ["data_pid": "\(old.dataPID)"])
+                    try await lease.terminate([old.dataPID])
+                }
+            }
+        }
+        throw StoreInvariantError(description: "takeover did not get the progress row")
+    }
+
+    // MARK: - Owning
+
+    func own(_ takeover: Takeover, generation: Int) async throws {
+        stats.isOwner = true
+        metrics.isOwner.record(1)
+        let engine = try await restoreEngine()
+        _ = try await redis.xgroupCreate(stream, group: group, startID: "0", makeStream: true)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await self.heartbeats(epoch: takeover.epoch, generation: generation) }
+            tasks.addTask {
+                var state = OwnerState(epoch: takeover.epoch, highWater: takeover.lastID, engine: engine)
+                try await self.consume(&state)
+            }
+            defer { tasks.cancelAll() }
+            _ = try await tasks.next()
+        }
+    }
+
+    /// Renews the lease until cancelled; throws when it is lost.
+    func heartbeats(epoch: Int64, generation: Int) async throws {
+        while !Task.isCancelled {
+            guard try await lease.heartbeat(epoch: epoch, generation: generation) else {
+                throw LeaseLost(shard: options.shard)
+            }
+            try await Task.sleep(for: .seconds(options.heartbeatSeconds))
+        }
+    }
+
+    nonisolated func consume(_ state: inout OwnerState) async throws {
+        try await reclaim(&state, minIdleMs: 0)
+        var lastReclaim = ContinuousClock.now
+        while !Task.isCancelled {
+            if ContinuousClock.now - lastReclaim > .seconds(options.reclaimEverySeconds) {
+                try await reclaim(&state, minIdleMs: options.reclaimMinIdleMs)
+                lastReclaim = .now
+            }
+            let entries = try await redis.xreadgroup(stream, group: group, consumer: options.consumer, id: ">",
+                                                     count: options.entriesPerRead, blockMilliseconds: Int(options.blockSeconds * 1000))
+            try await apply(entries, to: &state, forceCheckpoint: false)
+        }
+        // Graceful stop: one last checkpoint so the next owner continues the book where we left it.
+        try await apply([], to: &state, forceCheckpoint: true)
+    }
+
+    /// Claims pending entries (all of them at takeover, idle ones later) and applies them in id order.
+    /// Entries deleted under the group are loss: alarmed, counted, acknowledged.
+    nonisolated func reclaim(_ state: inout OwnerState, minIdleMs: Int) async throws {
+        var start = "0-0"
+        repeat {
+            let claimed = try await redis.xautoclaim(stream, group: group, consumer: options.consumer, minIdleMilliseconds: minIdleMs,
+                                                     start: start, count: options.entriesPerRead)
+            if !claimed.deletedIDs.isEmpty {
+                await noteDeleted(claimed.deletedIDs)
+                state.pendingAlarms.append(("pel_deleted", "\(claimed.deletedIDs.count) pending entries were deleted under the group before they were applied: \(claimed.deletedIDs.prefix(20).joined(separator: ","))"))
+                _ = try await redis.xack(stream, group: group, ids: claimed.deletedIDs)
+            }
+            try await apply(claimed.entries, to: &state, forceCheckpoint: false)
+            start = claimed.nextStart
+        } while start != "0-0"
+    }
+
+    func noteDeleted(_ ids: [String]) {
+        stats.pelDeleted += ids.count
+        metrics.pelDeleted.increment(by: ids.count)
+        logger.critical("LOSS: pending entries were deleted under the consumer group before they were applied", metadata: [
+            "count": "\(ids.count)", "first": "\(ids.first ?? "")"])
+    }
+
+    /// Plans, commits and acknowledges one read.
+    nonisolated func apply(_ entries: [StreamEntry], to state: inout OwnerState, forceCheckpoint: Bool) async throws {
+        let readable = entries.filter { $0.fields != nil }
+        let decoded = BatchPlan.decode(readable)
+        let ids = decoded.compactMap { e -> BatchID? in
+            if case .batch(let b) = e.content { BatchID(src: b.source, seq: Int64(clamping: b.sequence)) } else { nil }
+        }
+        let applied = try await store.appliedBatches(shard: options.shard, ids: ids)
+        let plan = BatchPlan.plan(decoded, applied: applied)
+
+        // The projection model: new events, then every minute the watermark has closed.
+        for event in plan.modelEvents { state.engine.add(event) }
+        if let ts = plan.maxEventTs { state.maxEventTs = max(state.maxEventTs ?? ts, ts) }
+        if let newest = state.maxEventTs {
+            let minute = floorDiv(newest - options.watermarkLatenessMs, 60_000)
+            if minute > state.advancedTo {
+                for update in state.engine.advance(before: minute) {
+                    for column in update.columns { state.pendingColumns[ColumnID(key: column.key, column: column.column)] = column }
+                }
+                state.advancedTo = minute
+            }
+        }
+
+        var high = state.highWater
+        for e in entries { if let id = StreamID(e.id), id > high { high = id } }
+        var work = CommitWork(shard: options.shard, epoch: state.epoch, lastID: high, plan: plan)
+        work.alarms = state.pendingAlarms
+        let due = forceCheckpoint || ContinuousClock.now - state.lastCheckpoint > .seconds(options.checkpointSeconds)
+        if due {
+            work.projectedColumns = state.pendingColumns.keys.sorted().map { state.pendingColumns[$0]! }
+            var newest: [InstrumentResolution: Int64] = [:]
+            for c in work.projectedColumns {
+                let k = InstrumentResolution(key: InstrumentKey(venue: c.key.venue, instrument: c.key.instrument), resolution: c.key.resolution)
+                newest[k] = max(newest[k] ?? c.key.tile, c.key.tile)
+            }
+            work.compactBefore = newest.keys.sorted().map { ($0.key, $0.resolution, newest[$0]!) }
+            work.checkpoint = try Array(JSONEncoder().encode(state.engine))
+        }
+        guard !entries.isEmpty || due else { return }
+
+        options.failpoint.map { Self.maybeDie(at: .beforeCommit, $0) }
+        let started = ContinuousClock.now
+        let result = try await store.commit(work)
+        let took = ContinuousClock.now - started
+        options.failpoint.map { Self.maybeDie(at: .afterCommitBeforeAck, $0) }
+        if !entries.isEmpty { _ = try await redis.xack(stream, group: group, ids: entries.map(\.id)) }
+        options.failpoint.map { Self.maybeDie(at: .afterAck, $0) }
+
+        state.highWater = high
+        state.pendingAlarms = []
+        if due {
+            state.pendingColumns = [:]
+            state.lastCheckpoint = .now
+        }
+        await record(entries: entries.count, plan: plan, result: result, took: took, late: state.engine.lateEvents)
+    }
+
+    func record(entries: Int, plan: BatchPlan, result: CommitResult, took: Duration, late: Int) {
+        stats.commits += 1
+        stats.entries += entries
+        stats.events += plan.newEvents
+        stats.duplicateBatches += plan.duplicateBatches
+        stats.liquidationsApplied += result.liquidationsApplied
+        stats.duplicateLiquidations += result.duplicateLiquidations + plan.duplicateLiquidationsInRead
+        stats.deadLetters += plan.deadLetters.count
+        metrics.entries.increment(by: entries)
+        metrics.events.increment(by: plan.newEvents)
+        metrics.batchesDuplicate.increment(by: plan.duplicateBatches)
+        metrics.liquidationsApplied.increment(by: result.liquidationsApplied)
+        metrics.liquidationsDuplicate.increment(by: result.duplicateLiquidations + plan.duplicateLiquidationsInRead)
+        metrics.deadLetters.increment(by: plan.deadLetters.count)
+        metrics.lateEvents.record(late)
+        metrics.commitSeconds.recordNanoseconds(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
+        if !plan.deadLetters.isEmpty {
+            logger.error("stream entries or events could not be applied: kept in dead_letters", metadata: ["count": "\(plan.deadLetters.count)"])
+        }
+    }
+
+    /// The engine from the checkpoint, or a new one.
+    func restoreEngine() async throws -> ProjectionEngine {
+        if let checkpoint = try await store.checkpoint(shard: options.shard) {
+            do {
+                let engine = try JSONDecoder().decode(ProjectionEngine.self, from: Data(checkpoint.engine))
+                logger.info("projection restored from checkpoint", metadata: ["stream_id": "\(checkpoint.streamID)", "books": "\(engine.books.count)"])
+                return engine
+            } catch {
+                logger.error("projection checkpoint unreadable: starting the books empty", metadata: ["error": "\(error)"])
+            }
+        }
+        return ProjectionEngine(parameters: parameters, marginTables: marginTables)
+    }
+
+    static func maybeDie(at site: Failpoint.Site, _ failpoint: Failpoint) {
+        guard failpoint.site == site, Double.random(in: 0..<1) < failpoint.probability else { return }
+        FileHandle.standardError.write(Data("liqmap aggregator: failpoint \(site.rawValue): SIGKILL\n".utf8))
+        kill(getpid(), SIGKILL)
+    }
+}
+
+/// The owner lost its lease (its lock session ended, or the epoch moved on).
+public struct LeaseLost: Error, Sendable, CustomStringConvertible {
+    public let shard: Int
+    public var description: String { "shard \(shard): lease lost" }
+}
+
+/// What an owner holds in memory between reads; dropped whole when it stops owning.
+struct OwnerState: Sendable {
+    var epoch: Int64
+    var highWater: StreamID
+    var engine: ProjectionEngine
+    var maxEventTs: Int64?
+    var advancedTo: Int64 = .min
+    var pendingColumns: [ColumnID: ProjectedColumn] = [:]
+    var pendingAlarms: [(kind: String, detail: String)] = []
+    var lastCheckpoint = ContinuousClock.now
+}
+
+struct ColumnID: Hashable, Comparable, Sendable {
+    var key: TileKey
+    var column: UInt8
+    static func < (a: ColumnID, b: ColumnID) -> Bool { (a.key, a.column) < (b.key, b.column) }
+}
+
+struct InstrumentResolution: Hashable, Comparable, Sendable {
+    var key: InstrumentKey
+    var resolution: TimeResolution
+    static func < (a: InstrumentResolution, b: InstrumentResolution) -> Bool { (a.key, a.resolution) < (b.key, b.resolution) }
+}
+
+func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
