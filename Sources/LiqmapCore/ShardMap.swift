@@ -1,5 +1,5 @@
-/// Which aggregator shard owns an instrument: a stable hash (FNV-1a 64 of `venue|instrument`) modulo
-/// the shard count, the same in every process and every release (Swift's `Hasher` is seeded per run,
+/// Which aggregator shard owns an instrument: a stable hash (FNV-1a 64 of `venue|instrument`, its
+/// high half folded into the low with XOR) modulo the shard count, the same in every process and every release (Swift's `Hasher` is seeded per run,
 /// so it must not be used here).
 public struct ShardMap: Sendable, Hashable {
     /// Number of shards, at least 1.
@@ -16,8 +16,12 @@ public struct ShardMap: Sendable, Hashable {
         var hash = Self.fnv1a64(venue.rawValue)
         hash = Self.fnv1a64(byte: UInt8(ascii: "|"), hash)
         hash = Self.fnv1a64(instrument, continuing: hash)
-        return Int(hash % UInt64(shards))
+        return Int(Self.fold(hash) % UInt64(shards))
     }
+
+    /// FNV-1a's low bits mix poorly (bit 0 is the parity of the input bytes, so modulo 2 it put
+    /// binance, bybit and okx's BTC and ETH on one shard); XOR-folding the high half in fixes that.
+    public static func fold(_ hash: UInt64) -> UInt64 { hash ^ (hash >> 32) }
 
     /// FNV-1a, 64-bit, over the UTF-8 bytes.
     public static func fnv1a64(_ text: String) -> UInt64 {

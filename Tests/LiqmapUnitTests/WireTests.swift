@@ -86,7 +86,7 @@ struct WireTests {
         #expect(ShardMap(shards: 1).shard(venue: .okx, instrument: "BTC-USDT-PERP") == 0)
         for (venue, instrument) in [(Venue.binance, "BTC-USDT-PERP"), (.okx, "ETH-USD-20260925"), (.bitmex, "ÉTH-USD-PERP")] {
             #expect(ShardMap(shards: 1_000).shard(venue: venue, instrument: instrument)
-                    == Int(ShardMap.fnv1a64("\(venue.rawValue)|\(instrument)") % 1_000), "the shard of FNV-1a(\"venue|instrument\")")
+                    == Int(ShardMap.fold(ShardMap.fnv1a64("\(venue.rawValue)|\(instrument)")) % 1_000), "the shard of folded FNV-1a(\"venue|instrument\")")
         }
     }
 }
