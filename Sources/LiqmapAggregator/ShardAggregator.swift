@@ -120,6 +120,7 @@ public actor ShardAggregator: Service {
                     logger.warning("owner's heartbeat is stale: ending its lock session", metadata: [
                         "age_s": "\(stale.age)", "lock_pid": "\(stale.lockPID)"])
                     try await lease.terminate([stale.lockPID])
+                    try await Task.sleep(for: .milliseconds(100))  // the backend exits and frees the lock
                     continue
                 }
             } catch let error as PostgresError where error.kind == .connection {
@@ -159,31 +160,54 @@ public actor ShardAggregator: Service {
         metrics.isOwner.record(1)
         let engine = try await restoreEngine()
         _ = try await redis.xgroupCreate(stream, group: group, startID: "0", makeStream: true)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await self.heartbeats(epoch: takeover.epoch, generation: generation) }
+        leaseLost = nil
+        // The heartbeat only raises a flag: the consumer looks at it before each read, never between
+        // a read and its commit, so a write in flight is stopped by the fence and nothing else.
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                await self.heartbeats(epoch: takeover.epoch, generation: generation)
+                return false
+            }
             tasks.addTask {
                 var state = OwnerState(epoch: takeover.epoch, highWater: takeover.lastID, engine: engine)
                 try await self.consume(&state)
+                return true
             }
             defer { tasks.cancelAll() }
-            _ = try await tasks.next()
+            while let consumerEnded = try await tasks.next() {
+                if consumerEnded { return }
+            }
         }
     }
 
-    /// Renews the lease until cancelled; throws when it is lost.
-    func heartbeats(epoch: Int64, generation: Int) async throws {
+    /// Why the lease was lost, once it has been.
+    var leaseLost: String?
+
+    /// Renews the lease until cancelled or lost.
+    func heartbeats(epoch: Int64, generation: Int) async {
         while !Task.isCancelled {
-            guard try await lease.heartbeat(epoch: epoch, generation: generation) else {
-                throw LeaseLost(shard: options.shard)
+            do {
+                guard try await lease.heartbeat(epoch: epoch, generation: generation) else {
+                    leaseLost = "the lock session ended or the epoch moved on"
+                    return
+                }
+            } catch {
+                leaseLost = "\(error)"
+                return
             }
-            try await Task.sleep(for: .seconds(options.heartbeatSeconds))
+            try? await Task.sleep(for: .seconds(options.heartbeatSeconds))
         }
+    }
+
+    func checkLease() throws {
+        if let why = leaseLost { throw LeaseLost(shard: options.shard, reason: why) }
     }
 
     nonisolated func consume(_ state: inout OwnerState) async throws {
         try await reclaim(&state, minIdleMs: 0)
         var lastReclaim = ContinuousClock.now
         while !Task.isCancelled {
+            try await checkLease()
             if ContinuousClock.now - lastReclaim > .seconds(options.reclaimEverySeconds) {
                 try await reclaim(&state, minIdleMs: options.reclaimMinIdleMs)
                 lastReclaim = .now
@@ -322,7 +346,8 @@ public actor ShardAggregator: Service {
 /// The owner lost its lease (its lock session ended, or the epoch moved on).
 public struct LeaseLost: Error, Sendable, CustomStringConvertible {
     public let shard: Int
-    public var description: String { "shard \(shard): lease lost" }
+    public let reason: String
+    public var description: String { "shard \(shard): lease lost (\(reason))" }
 }
 
 /// What an owner holds in memory between reads; dropped whole when it stops owning.

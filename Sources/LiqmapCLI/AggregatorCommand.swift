@@ -35,6 +35,9 @@ struct AggregatorCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await connection.settings()
         let logger = makeLogger("liqmap.aggregator", settings: settings)
+        guard settings.shards == shards else {
+            throw ValidationError("--shards \(shards) but the cluster is configured with \(settings.shards) (cluster.shards, LIQMAP_CLUSTER_SHARDS): the collectors publish to \(settings.shards) shard streams")
+        }
         var options = AggregatorOptions(shard: shard, shards: shards,
                                         consumer: consumer ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
         options.entriesPerRead = entriesPerRead
