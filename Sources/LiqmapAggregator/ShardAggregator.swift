@@ -62,11 +62,12 @@ public actor ShardAggregator: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await self.loop() }
+        try await cancelWhenGracefulShutdown { try await self.runUntilCancelled() }
     }
 
-    /// Stand by, own, and stand by again after any loss, until cancelled.
-    func loop() async throws {
+    /// Stand by, own, and stand by again after any loss, until cancelled (`run()` without the
+    /// service lifecycle, for tests and embedding).
+    public func runUntilCancelled() async throws {
         while !Task.isCancelled {
             do {
                 let (takeover, generation) = try await standBy()
@@ -282,7 +283,7 @@ public actor ShardAggregator: Service {
             work.compactBefore = newest.keys.sorted().map { ($0.key, $0.resolution, newest[$0]!) }
             work.checkpoint = try Array(JSONEncoder().encode(state.engine))
         }
-        guard !entries.isEmpty || due else { return }
+        guard !entries.isEmpty || due || !state.pendingAlarms.isEmpty else { return }
 
         options.failpoint.map { Self.maybeDie(at: .beforeCommit, $0) }
         let started = ContinuousClock.now
