@@ -23,12 +23,13 @@ struct AggregatorBench: AsyncParsableCommand {
     @Option(help: "Seconds of the freshness pass.") var seconds = 30
     @Option(help: "Stream entries per read and transaction.") var entriesPerRead = 64
     @Option(help: "Redis database index to use (flushed first).") var redisDB = 14
+    @Option(help: "Hours of each simulated market the events come from (more seeds follow when one is not enough).") var marketHours = 336
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         let settings = try await connection.settings()
-        let base = settings.redisURL.split(separator: "/").prefix(2).joined(separator: "/")
-        let redisURL = "\(base)/\(redisDB)"
+        let rest = settings.redisURL.dropFirst("redis://".count)
+        let redisURL = "redis://\(rest.split(separator: "/", maxSplits: 1).first ?? rest)/\(redisDB)"
         let schema = "bench_\(ProcessInfo.processInfo.processIdentifier)"
         let admin = PostgresClient(conninfo: settings.postgresURL)
         try await admin.query("CREATE SCHEMA \(identifier: schema)")
@@ -52,7 +53,7 @@ struct AggregatorBench: AsyncParsableCommand {
         let feeds: [Feed] = [.binanceUSDM, .bybitLinear, .okx]
         var seed: UInt64 = 1
         while out.count < n {
-            var sim = Simulator(config: try! SimulationConfig(assets: ["BTC", "ETH", "SOL"], feeds: feeds, durationMs: 6 * 3_600_000, seed: seed))
+            var sim = Simulator(config: try! SimulationConfig(assets: ["BTC", "ETH", "SOL"], feeds: feeds, durationMs: Int64(marketHours) * 3_600_000, seed: seed))
             var sessions = feeds.map { ParseSession(feed: $0, instruments: InstrumentRegistry()) }
             while out.count < n, let frame = sim.next() {
                 if case .events(let e) = sessions[feeds.firstIndex(of: frame.feed)!].frame(frame.text, recvTs: frame.recvTs) { out += e }
@@ -128,12 +129,14 @@ struct AggregatorBench: AsyncParsableCommand {
             let elapsedMs = Int((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000) + Int((ContinuousClock.now - start).components.seconds) * 1000
             let due = Double(elapsedMs + 1) * perMs
             var batch: [NormalizedEvent] = []
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             while sent < due {
-                batch.append(pool[next % pool.count])
+                var e = pool[next % pool.count]
+                e.ts = nowMs  // live data: event time is now
+                batch.append(e)
                 next += 1
                 sent += 1
             }
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             if nowMs - lastMarker >= 20 {  // a marker liquidation every 20 ms, stamped with the publish time
                 lastMarker = nowMs
                 markers.append(nowMs)

@@ -53,6 +53,9 @@ public struct ProjectionEngine: Sendable, Hashable, Codable {
         builders[key, default: MinuteSummaryBuilder()].add(event)
     }
 
+    /// At most this many minutes are stepped through per book in one `advance` (one day).
+    public static let maxCatchUpMinutes: Int64 = 1_440
+
     /// Events dropped because their minute had already been advanced past, over all instruments.
     public var lateEvents: Int { builders.values.reduce(0) { $0 + $1.late } }
 
@@ -63,7 +66,10 @@ public struct ProjectionEngine: Sendable, Hashable, Codable {
             let summaries = builders[key, default: MinuteSummaryBuilder()].close(before: minute)
             guard var book = books[key] else { continue }
             var byMinute = Dictionary(uniqueKeysWithValues: summaries.map { ($0.minute, $0) })
-            guard let first = book.minute.map({ $0 + 1 }) ?? summaries.first?.minute, first < minute else { continue }
+            guard var first = book.minute.map({ $0 + 1 }) ?? summaries.first?.minute, first < minute else { continue }
+            // A jump of the watermark (a clock-skewed event, a replay resumed days later) is not
+            // walked minute by minute: only the last `maxCatchUpMinutes` are, the rest is one gap.
+            first = max(first, minute - Self.maxCatchUpMinutes)
             var steps: [MinuteStep] = []
             var columns: [TileKey: [UInt8: ProjectedColumn]] = [:]
             for m in first..<minute {

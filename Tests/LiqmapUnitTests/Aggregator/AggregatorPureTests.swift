@@ -1,3 +1,4 @@
+import Foundation
 import LiqmapAggregation
 import LiqmapAggregator
 import LiqmapCore
@@ -63,5 +64,28 @@ struct AggregatorPureTests {
         #expect(plan.deadLetters.count == 3, "no time, refused batch, unknown version: \(plan.deadLetters.map(\.reason))")
         #expect(plan.maxEventTs == 5_000 && plan.newEvents == 5)
         #expect(plan.liquidations.allSatisfy { $0.usdMicros == 1_000_000_000 && $0.asset == "BTC" })
+    }
+}
+
+@Suite("Config: model files")
+struct ModelFilesTests {
+    static let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Config")
+
+    @Test("Config/model.json equals the built-in ModelParameters defaults")
+    func modelDefaults() throws {
+        let data = try Data(contentsOf: Self.config.appendingPathComponent("model.json"))
+        #expect(try JSONDecoder().decode(ModelParameters.self, from: data) == ModelParameters())
+    }
+
+    @Test("Config/margin-tiers.json reads as margin tables with Binance's cum column")
+    func marginTiers() throws {
+        let data = try Data(contentsOf: Self.config.appendingPathComponent("margin-tiers.json"))
+        let raw = try JSONDecoder().decode([String: [MarginTier]].self, from: data)
+        let binance = try #require(raw["binance|BTC-USDT-PERP"])
+        #expect(binance.map(\.deduction) == [0, 300, 1_500, 12_000])
+        let derived = MarginTable.continuous([(300_000, 0.004), (800_000, 0.005), (3_000_000, 0.0065), (12_000_000, 0.01)])
+        #expect(zip(MarginTable(tiers: binance).tiers, derived.tiers).allSatisfy { abs($0.deduction - $1.deduction) < 1e-6 && $0.mmr == $1.mmr },
+                "the cached cum column is the continuous one")
     }
 }
