@@ -42,7 +42,11 @@ struct AggregatorBench: AsyncParsableCommand {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; redis \(redisURL); postgres schema \(schema)")
 
         if events > 0 { try await throughput(redisURL: redisURL, pg: pg, logger: logger) }
-        if rate > 0 { try await freshness(redisURL: redisURL, pg: pg, logger: logger) }
+        if rate > 0 {
+            // A clean slate: the freshness pass must not inherit the throughput pass's books.
+            try await pg().query("TRUNCATE shard_progress, shard_leases, shard_checkpoints, applied_batches, realized_liquidations, tiles, projected_columns")
+            try await freshness(redisURL: redisURL, pg: pg, logger: logger)
+        }
         try await admin.query("DROP SCHEMA \(identifier: schema) CASCADE")
     }
 
