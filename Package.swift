@@ -170,7 +170,7 @@ let package = Package(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation", "LiqmapEval",
+                "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation", "LiqmapEval", "LiqmapGateway",
             ],
             swiftSettings: strict
         ),
