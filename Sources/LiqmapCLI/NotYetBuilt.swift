@@ -7,14 +7,6 @@ func notYetBuilt(_ command: String, issue: Int) throws -> Never {
     throw ExitCode(2)
 }
 
-/// `liqmap gateway`: HTTP API, page and live stream (issue #6).
-struct GatewayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "gateway", abstract: "Serve the HTTP API and web page (not yet built).")
-    @Option(help: "TCP port.") var port: Int = 8080
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try notYetBuilt("gateway", issue: 6) }
-}
-
 /// `liqmap status`: cluster state for operators (issue #7).
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show collectors, shards and gateway health (not yet built).")

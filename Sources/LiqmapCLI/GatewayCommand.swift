@@ -1,0 +1,36 @@
+import ArgumentParser
+import LiqmapConfig
+import LiqmapGateway
+import LiqmapObservability
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `liqmap gateway`: the HTTP API (health, readiness, metrics, OpenAPI, `/v1/liquidations`).
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gateway", abstract: "Serve the HTTP API.")
+    @Option(help: "TCP port.") var port: Int = 8080
+    @Option(help: "Address to bind.") var host: String = "127.0.0.1"
+    @Option(help: "PostgreSQL sessions in the pool.") var poolSize: Int = 4
+    @Option(help: "PostgreSQL statement timeout, ms.") var statementTimeout: Int = 2000
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard poolSize >= 1 else { throw ValidationError("--pool-size must be at least 1") }
+        guard statementTimeout >= 1 else { throw ValidationError("--statement-timeout must be at least 1 ms") }
+    }
+
+    func run() async throws {
+        let settings = try await connection.settings()
+        let logger = makeLogger("liqmap.gateway", settings: settings)
+        let gateway = try Gateway(
+            configuration: GatewayConfiguration(
+                host: host, port: port, redisURL: settings.redisURL, postgresURL: settings.postgresURL, poolSize: poolSize,
+                session: SessionSettings(statementTimeoutMs: statementTimeout)),
+            registry: Observability.bootstrap(), logger: logger)
+        logger.info("gateway starting", metadata: ["address": "http://\(host):\(port)", "pool": "\(poolSize)"])
+        let group = ServiceGroup(services: [gateway.application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}

@@ -1,0 +1,44 @@
+import Hummingbird
+import LiqmapPostgres
+import LiqmapRedis
+import Logging
+import Prometheus
+
+/// The gateway: its PostgreSQL pool, its Redis client and the Hummingbird application serving
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.json` and `/v1/liquidations`.
+public struct Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let pool: PostgresPool
+    public let redis: RedisClient
+    public let registry: PrometheusCollectorRegistry
+    public let logger: Logger
+
+    /// Throws only for a malformed Redis URL; nothing connects until the first request.
+    public init(configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) throws {
+        self.configuration = configuration
+        self.pool = PostgresPool(conninfo: configuration.postgresURL, size: configuration.poolSize, settings: configuration.session)
+        self.redis = try RedisClient(url: configuration.redisURL, timeout: configuration.redisTimeoutSeconds)
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then the routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestMetrics(metrics: GatewayMetrics(registry: registry)))
+        router.add(middleware: ErrorMiddleware())
+        GatewayRoutes(readiness: ReadinessProbe(redis: redis, pool: pool), liquidations: LiquidationReader(pool: pool),
+                      registry: registry).register(on: router)
+        return router
+    }
+
+    /// The application (a `Service`: run it under a `ServiceGroup` for graceful shutdown).
+    public func application() -> Application<RouterResponder<BasicRequestContext>> {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                    serverName: "liqmap-gateway"),
+            logger: logger
+        )
+    }
+}

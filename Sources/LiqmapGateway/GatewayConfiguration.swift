@@ -1,0 +1,24 @@
+/// Where the gateway listens and what it reads from.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var redisURL: String
+    /// libpq conninfo or URL (may hold a password: never logged).
+    public var postgresURL: String
+    /// PostgreSQL sessions in the pool.
+    public var poolSize: Int
+    public var session: SessionSettings
+    /// Socket timeout of the Redis readiness check, seconds.
+    public var redisTimeoutSeconds: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, redisURL: String, postgresURL: String, poolSize: Int = 4,
+                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2) {
+        self.host = host
+        self.port = port
+        self.redisURL = redisURL
+        self.postgresURL = postgresURL
+        self.poolSize = poolSize
+        self.session = session
+        self.redisTimeoutSeconds = redisTimeoutSeconds
+    }
+}

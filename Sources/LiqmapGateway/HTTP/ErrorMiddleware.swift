@@ -1,0 +1,22 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into the contract's JSON error shape: ``APIError`` as it is, Hummingbird's
+/// HTTP errors (404 for an unknown route, 405, …) with their status, and anything else as 503, so
+/// nothing a client sends produces a 500.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as any HTTPResponseError {
+            return APIError.framework(statusCode: error.status.code, method: request.method.rawValue, path: request.uri.path).response
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return APIError.unavailable("the request could not be served; try again").response
+        }
+    }
+}

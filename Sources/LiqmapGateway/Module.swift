@@ -1,2 +1,0 @@
-/// The gateway (Hummingbird 2).
-public enum LiqmapGatewayModule {}
