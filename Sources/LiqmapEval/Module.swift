@@ -1,2 +1,2 @@
-/// Model accuracy on a simulated market (`liqmap eval`).
+/// Model accuracy on a simulated market (`liqmap eval`): `Evaluator`, `Replay`, `Scoring`, `EvalReport`.
 public enum LiqmapEvalModule {}

@@ -78,9 +78,12 @@ public enum AccuracyMetrics {
             if baselineSets[s]!.contains(row) { baselineHit += liquidation.usd }
             if (snapshot.density[row] ?? 0) > 0 { covered += liquidation.usd }
             actual[row, default: 0] += liquidation.usd
-            let total = snapshot.density.values.reduce(0) { $0 + max($1, 0) }
+            // Summed in row order: a dictionary's iteration order differs between equal instances,
+            // and a floating-point sum in that order would make equal inputs give different last bits.
+            let rows = snapshot.density.sorted(by: { $0.key < $1.key })
+            let total = rows.reduce(0) { $0 + max($1.value, 0) }
             if total > 0 {
-                for (r, usd) in snapshot.density.sorted(by: { $0.key < $1.key }) where usd > 0 {
+                for (r, usd) in rows where usd > 0 {
                     expected[r, default: 0] += liquidation.usd * usd / total
                 }
             }
