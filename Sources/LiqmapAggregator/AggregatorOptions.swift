@@ -25,6 +25,9 @@ public struct AggregatorOptions: Sendable, Hashable {
     public var reclaimEverySeconds = 5.0
     /// Minutes close this long after the newest event time seen, milliseconds.
     public var watermarkLatenessMs: Int64 = 5_000
+    /// What is kept, and how often retention runs (with a checkpoint), seconds.
+    public var retention = RetentionPolicy.standard
+    public var retentionEverySeconds = 3_600.0
     /// A failpoint for fault tests (`LIQMAP_FAILPOINT`), e.g. `after_commit_before_ack@0.05`.
     public var failpoint: Failpoint?
 

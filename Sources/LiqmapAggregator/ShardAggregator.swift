@@ -257,6 +257,8 @@ public actor ShardAggregator: Service {
 
         // The projection model: new events, then every minute the watermark has closed.
         for event in plan.modelEvents { state.engine.add(event) }
+        for row in plan.liquidations { state.instruments.insert(InstrumentKey(venue: row.event.venue, instrument: row.event.instrument)) }
+        for key in state.engine.books.keys where !state.instruments.contains(key) { state.instruments.insert(key) }
         if let ts = plan.maxEventTs { state.maxEventTs = max(state.maxEventTs ?? ts, ts) }
         if let newest = state.maxEventTs {
             let minute = floorDiv(newest - options.watermarkLatenessMs, 60_000)
@@ -282,12 +284,24 @@ public actor ShardAggregator: Service {
             }
             work.compactBefore = newest.keys.sorted().map { ($0.key, $0.resolution, newest[$0]!) }
             work.checkpoint = try Array(JSONEncoder().encode(state.engine))
+            if let newest = state.maxEventTs, ContinuousClock.now - state.lastRetention > .seconds(options.retentionEverySeconds) {
+                work.retention = (state.instruments.sorted(), options.retention.cutoffTiles(newestEventTs: newest), options.retention.appliedBatchesDays)
+            }
         }
         guard !entries.isEmpty || due || !state.pendingAlarms.isEmpty else { return }
 
         options.failpoint.map { Self.maybeDie(at: .beforeCommit, $0) }
         let started = ContinuousClock.now
-        let result = try await store.commit(work)
+        let result: CommitResult
+        do {
+            result = try await store.commit(work)
+        } catch let error as PostgresError where error.kind == .connection {
+            // The session went (a server restart, or a takeover ended it while we were paused). One
+            // retry on a new session is safe: the fence refuses it if the epoch moved on, and
+            // applied_batches refuses it if the lost COMMIT had in fact happened.
+            logger.warning("commit lost its session; retrying once on a new one", metadata: ["error": "\(error)"])
+            result = try await store.commit(work)
+        }
         let took = ContinuousClock.now - started
         options.failpoint.map { Self.maybeDie(at: .afterCommitBeforeAck, $0) }
         if !entries.isEmpty { _ = try await redis.xack(stream, group: group, ids: entries.map(\.id)) }
@@ -298,6 +312,10 @@ public actor ShardAggregator: Service {
         if due {
             state.pendingColumns = [:]
             state.lastCheckpoint = .now
+        }
+        if work.retention != nil {
+            state.lastRetention = .now
+            if result.tilesDropped > 0 { logger.info("retention dropped old tiles", metadata: ["tiles": "\(result.tilesDropped)"]) }
         }
         await record(entries: entries.count, plan: plan, result: result, took: took, late: state.engine.lateEvents)
     }
@@ -361,6 +379,9 @@ struct OwnerState: Sendable {
     var pendingColumns: [ColumnID: ProjectedColumn] = [:]
     var pendingAlarms: [(kind: String, detail: String)] = []
     var lastCheckpoint = ContinuousClock.now
+    var lastRetention = ContinuousClock.now - .seconds(86_400)
+    /// Every instrument this owner has seen: the rows retention may drop.
+    var instruments = Set<InstrumentKey>()
 }
 
 struct ColumnID: Hashable, Comparable, Sendable {

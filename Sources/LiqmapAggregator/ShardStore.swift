@@ -33,6 +33,8 @@ public struct CommitWork: Sendable {
     /// The projection engine's state after this read, when a checkpoint is due.
     public var checkpoint: [UInt8]?
     public var alarms: [(kind: String, detail: String)] = []
+    /// Retention to apply in this transaction: the shard's instruments and the cutoffs.
+    public var retention: (instruments: [InstrumentKey], cutoffs: [(TimeResolution, Int64)], appliedBatchesDays: Int)?
 
     public init(shard: Int, epoch: Int64, lastID: StreamID, plan: BatchPlan) {
         self.shard = shard
@@ -47,6 +49,7 @@ public struct CommitResult: Sendable, Hashable {
     public var liquidationsApplied = 0
     public var duplicateLiquidations = 0
     public var tilesWritten = 0
+    public var tilesDropped = 0
     public var usdApplied = MicroUSD.zero
 }
 
@@ -227,7 +230,22 @@ public struct ShardStore: Sendable {
         }
         for c in work.compactBefore { result.tilesWritten += try compact(conn, c.key, c.resolution, before: c.tile) }
 
-        // 7. Checkpoint and alarms.
+        // 7. Retention: whole tiles older than each resolution's window, and old dedup rows.
+        if let r = work.retention, !r.instruments.isEmpty {
+            let venues = PGArrayLiteral.text(r.instruments.map(\.venue.rawValue)), names = PGArrayLiteral.text(r.instruments.map(\.instrument))
+            for (resolution, cutoff) in r.cutoffs {
+                for table in ["tiles", "projected_columns"] {
+                    let dropped = try conn.query("""
+                        DELETE FROM \(identifier: table) t USING unnest(\(venues)::text[], \(names)::text[]) AS k(v, i)
+                        WHERE t.venue = k.v AND t.instrument = k.i AND t.resolution = \(Int(resolution.code)) AND t.tile < \(cutoff)
+                        """)
+                    result.tilesDropped += dropped.affectedRows ?? 0
+                }
+            }
+            try conn.query("DELETE FROM applied_batches WHERE shard = \(shard) AND applied_at < now() - make_interval(days => \(r.appliedBatchesDays)::integer)")
+        }
+
+        // 8. Checkpoint and alarms.
         if let engine = work.checkpoint {
             try conn.query("""
                 INSERT INTO shard_checkpoints (shard, epoch, stream_id, engine, written_at)

@@ -93,6 +93,7 @@ struct AggregatorTests {
         options.checkpointSeconds = 0.2
         options.reclaimMinIdleMs = 200
         options.reclaimEverySeconds = 0.2
+        options.retentionEverySeconds = 0.2
         let aggregator = try ShardAggregator(options: options, redisURL: servers.redisURL, postgres: { schema.client() }, logger: logger)
         let running = Task { try await aggregator.runUntilCancelled() }
         defer { running.cancel() }
@@ -147,6 +148,25 @@ struct AggregatorTests {
         // The documented read view agrees with the tiles.
         let viewUSD = try await pg.query("SELECT (sum(long_usd + short_usd) * 1000000)::bigint FROM liqmap_tile_cells WHERE layer = 'realized' AND resolution = '1h'").scalar(Int64.self)
         #expect(viewUSD == want.micros, "liqmap_tile_cells unpacks the same exact amounts")
+
+        // 6. Retention: ten days later, the first day's 1m tiles go; coarser tiles and the exact rows stay.
+        let before1m = try await pg.query("SELECT count(*)::bigint FROM tiles WHERE layer = 1 AND resolution = 1").scalar(Int64.self)
+        var late = Self.liquidation(5_000)
+        late.ts = 1_790_000_000_000 + 10 * 86_400_000
+        try await publisher.publish([late], now: 0)
+        try await publisher.flush(now: 0)
+        try await Self.settle(redis, key)
+        var dropped = false
+        for _ in 0..<50 where !dropped {
+            try await Task.sleep(for: .milliseconds(100))
+            let old1m = try await pg.query("SELECT count(*)::bigint FROM tiles WHERE layer = 1 AND resolution = 1 AND tile < \(TimeResolution.tile(ofColumn: TimeResolution.m1.column(ts: late.ts! - RetentionPolicy.day * 7)))").scalar(Int64.self)
+            dropped = before1m > 0 && old1m == 0
+        }
+        #expect(dropped, "1m tiles older than 7 days were dropped")
+        got = try await Self.stored(pg)
+        let lateMicros = Self.exact([late]).micros
+        #expect(got.tileMicros[4] == want.micros + lateMicros, "1h tiles keep every total: \(got.tileMicros)")
+        #expect(got.micros == want.micros + lateMicros && got.count == want.count + 1, "the exact rows are kept")
         rerun.cancel()
         _ = await rerun.result
         try await schema.drop()

@@ -23,8 +23,15 @@ struct CommandLineTests {
         _ = try LiqmapCommand.parseAsRoot(arguments)
     }
 
+    @Test("the aggregator refuses a shard count the cluster is not configured with, and a shard outside it")
+    func aggregatorShardChecks() async throws {
+        let command = try #require(try LiqmapCommand.parseAsRoot(["aggregator", "--shard", "0", "--shards", "1"]) as? any AsyncParsableCommand)
+        await #expect(throws: ValidationError.self, "cluster.shards is 2 by default") { try await runAsync(command) }
+        #expect(throws: (any Error).self) { _ = try LiqmapCommand.parseAsRoot(["aggregator", "--shard", "2", "--shards", "2"]) }
+    }
+
     @Test("commands whose issue has not landed exit 2 instead of pretending", arguments: [
-        ["aggregator", "--shard", "0", "--shards", "1"], ["status"],
+        ["status"],
     ])
     func notYetBuilt(_ arguments: [String]) async throws {
         let command = try #require(try LiqmapCommand.parseAsRoot(arguments) as? any AsyncParsableCommand)

@@ -53,8 +53,10 @@ public struct ProjectionEngine: Sendable, Hashable, Codable {
         builders[key, default: MinuteSummaryBuilder()].add(event)
     }
 
-    /// At most this many minutes are stepped through per book in one `advance` (one day).
-    public static let maxCatchUpMinutes: Int64 = 1_440
+    /// At most this many minutes are stepped through per book in one `advance` (an hour): a book
+    /// without events does not change, and walking a long gap minute by minute costs a snapshot per
+    /// minute and resolution. The rest of a longer gap is left without columns (shown as no data).
+    public static let maxCatchUpMinutes: Int64 = 60
 
     /// Events dropped because their minute had already been advanced past, over all instruments.
     public var lateEvents: Int { builders.values.reduce(0) { $0 + $1.late } }

@@ -9,7 +9,7 @@ struct ProjectionCatchUpTests {
                         body: .markPrice(MarkPrice(price: 50_000, indexPrice: nil, fundingRate: nil)))
     }
 
-    @Test("a jump of ten days steps through one day of minutes, not 14,400")
+    @Test("a jump of ten days steps through an hour of minutes, not 14,400")
     func jumpIsCapped() {
         var engine = ProjectionEngine()
         engine.add(Self.mark(0))

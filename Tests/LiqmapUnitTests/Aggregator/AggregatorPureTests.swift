@@ -89,3 +89,21 @@ struct ModelFilesTests {
                 "the cached cum column is the continuous one")
     }
 }
+
+@Suite("Aggregator: retention")
+struct RetentionPolicyTests {
+    @Test("cutoffs keep every tile that overlaps the window, per resolution; 4h and 12h are kept for ever")
+    func cutoffs() {
+        let newest: Int64 = 1_790_000_000_000
+        let cut = Dictionary(uniqueKeysWithValues: RetentionPolicy.standard.cutoffTiles(newestEventTs: newest).map { ($0.0, $0.1) })
+        #expect(cut[.h4] == nil && cut[.h12] == nil)
+        for (r, tile) in cut {
+            let keep = RetentionPolicy.standard.keep[r]!
+            let windowStart = newest - keep
+            let firstKept = TimeResolution.tile(ofColumn: r.column(ts: windowStart))
+            #expect(tile == firstKept, "\(r)")
+            // The tile before the cutoff ends at or before the window's start: wholly older.
+            #expect(r.start(ofColumn: TimeResolution.column(tile: tile, offset: 0)) <= windowStart)
+        }
+    }
+}
