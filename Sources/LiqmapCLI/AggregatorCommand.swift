@@ -52,14 +52,16 @@ struct AggregatorCommand: AsyncParsableCommand {
         }
         let parameters = try ModelFiles.parameters(explicit: model)
         let tables = try ModelFiles.marginTables(explicit: marginTiers)
+        // Metrics first: the aggregator's counters bind to whatever factory exists when it is made.
+        let registry = metricsPort.map { _ in Observability.bootstrap() }
         let postgresURL = settings.postgresURL
         let aggregator = try ShardAggregator(
             options: options, redisURL: settings.redisURL,
             postgres: { PostgresClient(conninfo: postgresURL, settings: ["application_name": "liqmap-aggregator"]) },
             parameters: parameters, marginTables: tables, logger: logger)
         var services: [any Service] = [aggregator]
-        if let metricsPort {
-            services.append(MetricsServer(port: metricsPort, registry: Observability.bootstrap(), logger: logger))
+        if let metricsPort, let registry {
+            services.append(MetricsServer(port: metricsPort, registry: registry, logger: logger))
         }
         logger.info("aggregator starting", metadata: ["shard": "\(shard)", "shards": "\(shards)", "consumer": "\(options.consumer)"])
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
