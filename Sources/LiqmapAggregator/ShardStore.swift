@@ -187,12 +187,6 @@ public struct ShardStore: Sendable {
         }
         let deltas = accumulator.take()
         if !deltas.isEmpty {
-            try conn.prepare("liqmap_tile_upsert", """
-                INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-                ON CONFLICT (venue, instrument, layer, resolution, tile)
-                DO UPDATE SET data = EXCLUDED.data, cells = EXCLUDED.cells, updated_at = now()
-                """)
             let byInstrument = Dictionary(grouping: deltas.keys) { InstrumentKey(venue: $0.venue, instrument: $0.instrument) }
             for (instrument, keys) in byInstrument.sorted(by: { $0.key < $1.key }) {
                 var stored: [TileKey: [UInt8]] = [:]
@@ -259,7 +253,14 @@ public struct ShardStore: Sendable {
         return result
     }
 
+    /// Writes one tile row (prepared once per session).
     static func upsertTile(_ conn: PGConnection, key: TileKey, bytes: [UInt8]) throws {
+        try conn.prepare("liqmap_tile_upsert", """
+            INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+            ON CONFLICT (venue, instrument, layer, resolution, tile)
+            DO UPDATE SET data = EXCLUDED.data, cells = EXCLUDED.cells, updated_at = now()
+            """)
         let cells = Int(bytes[16]) | Int(bytes[17]) << 8 | Int(bytes[18]) << 16 | Int(bytes[19]) << 24
         _ = try conn.execute(prepared: "liqmap_tile_upsert", [
             key.venue.rawValue.pgParameter, key.instrument.pgParameter, key.asset.pgParameter, Int(key.layer.code).pgParameter,
@@ -280,12 +281,6 @@ public struct ShardStore: Sendable {
         for row in staged {
             byTile[try row.decode(Int64.self, at: 0), default: []].append((UInt8(try row.decode(Int.self, at: 1)), try row.decode(PGBytes.self, at: 2).bytes))
         }
-        try conn.prepare("liqmap_tile_upsert", """
-            INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-            ON CONFLICT (venue, instrument, layer, resolution, tile)
-            DO UPDATE SET data = EXCLUDED.data, cells = EXCLUDED.cells, updated_at = now()
-            """)
         for (t, columns) in byTile.sorted(by: { $0.key < $1.key }) {
             let key = TileKey(venue: instrument.venue, instrument: instrument.instrument, layer: .projected, resolution: resolution, tile: t)
             var bytes = try conn.query("""

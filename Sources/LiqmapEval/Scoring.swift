@@ -70,7 +70,7 @@ public enum Scoring {
         guard index - first >= 2 else { return nil }
         var returns: [Double] = []
         returns.reserveCapacity(index - first)
-        for i in (first + 1)...index where prices[i] > 0 && prices[i - 1] > 0 { returns.append(evalLog(prices[i] / prices[i - 1])) }
+        for i in (first + 1)...index where prices[i] > 0 && prices[i - 1] > 0 { returns.append(naturalLog(prices[i] / prices[i - 1])) }
         guard returns.count >= 2 else { return nil }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
@@ -79,8 +79,8 @@ public enum Scoring {
 
     /// The snapshot's rows whose band meets `[price·e^−reach, price·e^reach]`.
     public static func restrict(_ snapshot: DensitySnapshot, reach: Double, grid: PriceGrid = .standard, level: Int) -> DensitySnapshot {
-        guard let low = grid.row(price: snapshot.price * evalExp(-reach), level: level),
-            let high = grid.row(price: snapshot.price * evalExp(reach), level: level)
+        guard let low = grid.row(price: snapshot.price * naturalExp(-reach), level: level),
+            let high = grid.row(price: snapshot.price * naturalExp(reach), level: level)
         else { return snapshot }
         var out = snapshot
         out.density = snapshot.density.filter { $0.key >= low && $0.key <= high }
@@ -103,7 +103,7 @@ public enum Scoring {
                 let r = reach(
                     prices: prices, index: i, window: config.volatilityWindowMinutes, horizonMinutes: Double(lead + 1), sigmas: config.reachSigmas)
             else { return ordered[i] }
-            reachSum += evalExp(r) - 1
+            reachSum += naturalExp(r) - 1
             reachCount += 1
             return restrict(ordered[i], reach: r, level: config.level)
         }

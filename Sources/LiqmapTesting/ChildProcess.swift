@@ -10,14 +10,18 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var status: Int32?
 
-    public init(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment, log logPath: String) throws {
+    /// Starts `argv` (an absolute path first) with its output appended to `log`, or written anew
+    /// when `truncate`. The test runner blocks some signals; a child starts with none blocked and
+    /// default handlers, or a server it starts would ignore the SIGTERM that stops it.
+    public init(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment, log logPath: String,
+                truncate: Bool = false) throws {
         self.argv = argv
         self.logPath = logPath
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | (truncate ? O_TRUNC : O_APPEND), 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -53,6 +57,19 @@ public final class ChildProcess: @unchecked Sendable {
         let r = waitpid(pid, &raw, WNOHANG)
         guard r == pid else { return nil }
         status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        return status
+    }
+
+    /// Blocks the calling thread until the exit; returns the status (128 + signal for a signal).
+    public func waitBlocking() throws -> Int32 {
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 {
+            guard errno == EINTR else { throw PrivateServers.Failure(description: "waitpid failed: \(errno)") }
+        }
+        let status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        lock.lock()
+        self.status = status
+        lock.unlock()
         return status
     }
 

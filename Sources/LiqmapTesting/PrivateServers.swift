@@ -58,41 +58,10 @@ public final class PrivateServers: Sendable {
         }
     }
 
-    /// posix_spawn + waitpid (Foundation's Process can miss the child's exit off the main thread).
+    /// Starts a command and waits for it (Foundation's Process can miss the child's exit off the
+    /// main thread), its output in `output`.
     static func spawnAndWait(_ argv: [String], environment: [String: String], output: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        // The test runner blocks some signals; a server must start with none blocked and default
-        // handlers, or it would ignore the SIGTERM that `services down` sends.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw Failure(description: "waitpid failed: \(errno)") }
-        }
-        // WIFEXITED / WEXITSTATUS, spelled out (the C macros do not import).
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        try ChildProcess(argv, environment: environment, log: output, truncate: true).waitBlocking()
     }
 
     /// `<repo>/Deploy/local/services`, found from this file's path.
