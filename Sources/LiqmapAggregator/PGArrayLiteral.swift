@@ -28,4 +28,24 @@ public enum PGArrayLiteral {
     public static func doubles(_ values: some Sequence<Double>) -> String {
         "{" + values.map { v in precondition(v.isFinite, "non-finite value in a float8 array"); return "\(v)" }.joined(separator: ",") + "}"
     }
+
+    /// `{"\\x0a0b",…}`: a `bytea[]` literal, each value in bytea's hex form.
+    public static func bytea(_ values: some Sequence<[UInt8]>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        var first = true
+        for v in values {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out += Array(#""\\x"#.utf8)
+            out.reserveCapacity(out.count + 2 * v.count + 2)
+            for b in v {
+                out.append(digits[Int(b >> 4)])
+                out.append(digits[Int(b & 15)])
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -200,11 +200,9 @@ public struct ShardStore: Sendable {
                                       tile: try row.decode(Int64.self, at: 1))
                     stored[key] = try row.decode(PGBytes.self, at: 2).bytes
                 }
-                for key in keys.sorted() {
-                    let bytes = try TileCodec.apply(deltas[key]!, to: stored[key], key: key)
-                    try upsertTile(conn, key: key, bytes: bytes)
-                    result.tilesWritten += 1
-                }
+                let written = try keys.sorted().map { key in (key, try TileCodec.apply(deltas[key]!, to: stored[key], key: key)) }
+                try upsertTiles(conn, written)
+                result.tilesWritten += written.count
             }
         }
 
@@ -214,11 +212,15 @@ public struct ShardStore: Sendable {
         }
 
         // 6. Projected columns (idempotent replacements) and compaction of closed tiles.
-        for column in work.projectedColumns {
+        for chunk in stride(from: 0, to: work.projectedColumns.count, by: 500) {
+            let cs = work.projectedColumns[chunk..<min(chunk + 500, work.projectedColumns.count)]
             try conn.query("""
                 INSERT INTO projected_columns (venue, instrument, asset, resolution, tile, col, data, updated_at)
-                VALUES (\(column.key.venue.rawValue), \(column.key.instrument), \(column.key.asset), \(Int(column.key.resolution.code)),
-                        \(column.key.tile), \(Int(column.column)), \(PGBytes(TileCodec.encode(column.cells, key: column.key))), now())
+                SELECT v, i, a, r, t, c, d, now() FROM unnest(
+                    \(PGArrayLiteral.text(cs.map(\.key.venue.rawValue)))::text[], \(PGArrayLiteral.text(cs.map(\.key.instrument)))::text[],
+                    \(PGArrayLiteral.text(cs.map(\.key.asset)))::text[], \(PGArrayLiteral.integers(cs.map { Int($0.key.resolution.code) }))::smallint[],
+                    \(PGArrayLiteral.integers(cs.map(\.key.tile)))::bigint[], \(PGArrayLiteral.integers(cs.map { Int($0.column) }))::smallint[],
+                    \(PGArrayLiteral.bytea(cs.map { TileCodec.encode($0.cells, key: $0.key) }))::bytea[]) AS x(v, i, a, r, t, c, d)
                 ON CONFLICT (venue, instrument, resolution, tile, col) DO UPDATE SET data = EXCLUDED.data, updated_at = now()
                 """)
         }
@@ -253,19 +255,22 @@ public struct ShardStore: Sendable {
         return result
     }
 
-    /// Writes one tile row (prepared once per session).
-    static func upsertTile(_ conn: PGConnection, key: TileKey, bytes: [UInt8]) throws {
-        try conn.prepare("liqmap_tile_upsert", """
-            INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-            ON CONFLICT (venue, instrument, layer, resolution, tile)
-            DO UPDATE SET data = EXCLUDED.data, cells = EXCLUDED.cells, updated_at = now()
-            """)
-        let cells = Int(bytes[16]) | Int(bytes[17]) << 8 | Int(bytes[18]) << 16 | Int(bytes[19]) << 24
-        _ = try conn.execute(prepared: "liqmap_tile_upsert", [
-            key.venue.rawValue.pgParameter, key.instrument.pgParameter, key.asset.pgParameter, Int(key.layer.code).pgParameter,
-            Int(key.resolution.code).pgParameter, key.tile.pgParameter, PGBytes(bytes).pgParameter, cells.pgParameter,
-        ])
+    /// Writes tile rows in one statement per 200 (an `unnest` of arrays, values bound as parameters).
+    static func upsertTiles(_ conn: PGConnection, _ tiles: [(TileKey, [UInt8])]) throws {
+        for chunk in stride(from: 0, to: tiles.count, by: 200) {
+            let ts = tiles[chunk..<min(chunk + 200, tiles.count)]
+            let cells = ts.map { Int($0.1[16]) | Int($0.1[17]) << 8 | Int($0.1[18]) << 16 | Int($0.1[19]) << 24 }
+            try conn.query("""
+                INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
+                SELECT v, i, a, l, r, t, d, n, now() FROM unnest(
+                    \(PGArrayLiteral.text(ts.map(\.0.venue.rawValue)))::text[], \(PGArrayLiteral.text(ts.map(\.0.instrument)))::text[],
+                    \(PGArrayLiteral.text(ts.map(\.0.asset)))::text[], \(PGArrayLiteral.integers(ts.map { Int($0.0.layer.code) }))::smallint[],
+                    \(PGArrayLiteral.integers(ts.map { Int($0.0.resolution.code) }))::smallint[], \(PGArrayLiteral.integers(ts.map(\.0.tile)))::bigint[],
+                    \(PGArrayLiteral.bytea(ts.map(\.1)))::bytea[], \(PGArrayLiteral.integers(cells))::integer[]) AS x(v, i, a, l, r, t, d, n)
+                ON CONFLICT (venue, instrument, layer, resolution, tile)
+                DO UPDATE SET data = EXCLUDED.data, cells = EXCLUDED.cells, updated_at = now()
+                """)
+        }
     }
 
     /// Merges the staged projected columns of tiles before `tile` into their `tiles` rows and deletes
@@ -291,7 +296,7 @@ public struct ShardStore: Sendable {
                 let decoded = try TileCodec.decode(blob)
                 bytes = try TileCodec.replaceColumn(ProjectedColumn(key: key, column: col, cells: decoded.cells), in: bytes)
             }
-            if let bytes { try upsertTile(conn, key: key, bytes: bytes) }
+            if let bytes { try upsertTiles(conn, [(key, bytes)]) }
         }
         return byTile.count
     }

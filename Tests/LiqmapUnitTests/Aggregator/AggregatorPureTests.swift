@@ -23,6 +23,7 @@ struct AggregatorPureTests {
         #expect(PGArrayLiteral.text([String]()) == "{}")
         #expect(PGArrayLiteral.integers([1, -2, Int64.max]) == "{1,-2,9223372036854775807}")
         #expect(PGArrayLiteral.doubles([0.1, 60000, -1.5e-7]) == "{0.1,60000.0,-1.5e-07}")
+        #expect(PGArrayLiteral.bytea([[0x00, 0xff, 0x4c], []]) == #"{"\\x00ff4c","\\x"}"#)
     }
 
     @Test("failpoints parse site@probability and refuse the rest")
