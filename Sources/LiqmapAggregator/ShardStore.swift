@@ -288,15 +288,23 @@ public struct ShardStore: Sendable {
         }
         for (t, columns) in byTile.sorted(by: { $0.key < $1.key }) {
             let key = TileKey(venue: instrument.venue, instrument: instrument.instrument, layer: .projected, resolution: resolution, tile: t)
-            var bytes = try conn.query("""
+            // Decode the stored tile once, replace every staged column, encode once (replacing
+            // column by column re-decoded the growing tile each time: quadratic in columns).
+            let stored = try conn.query("""
                 SELECT data FROM tiles WHERE venue = \(key.venue.rawValue) AND instrument = \(key.instrument) AND layer = 2
                   AND resolution = \(Int(resolution.code)) AND tile = \(t)
                 """).rows.first.map { try $0.decode(PGBytes.self, at: 0).bytes }
-            for (col, blob) in columns.sorted(by: { $0.0 < $1.0 }) {
-                let decoded = try TileCodec.decode(blob)
-                bytes = try TileCodec.replaceColumn(ProjectedColumn(key: key, column: col, cells: decoded.cells), in: bytes)
+            let replaced = Set(columns.map(\.0))
+            var cells: [CellKey: CellValue] = [:]
+            if let stored {
+                let decoded = try TileCodec.decode(stored)
+                guard decoded.layer == .projected, decoded.resolution == resolution, decoded.tile == t else { throw TileCodecError.headerMismatch }
+                cells = decoded.cells.cells.filter { !replaced.contains($0.key.column) }
             }
-            if let bytes { try upsertTiles(conn, [(key, bytes)]) }
+            for (col, blob) in columns {
+                for (k, v) in try TileCodec.decode(blob).cells.cells where k.column == col && !v.isZero { cells[k] = v }
+            }
+            try upsertTiles(conn, [(key, TileCodec.encode(TileDelta(cells.map { ($0.key, $0.value) }), key: key))])
         }
         return byTile.count
     }

@@ -167,6 +167,16 @@ struct AggregatorTests {
         let lateMicros = Self.exact([late]).micros
         #expect(got.tileMicros[4] == want.micros + lateMicros, "1h tiles keep every total: \(got.tileMicros)")
         #expect(got.micros == want.micros + lateMicros && got.count == want.count + 1, "the exact rows are kept")
+        // Compaction: the older projected tiles became one `tiles` row each (decodable, several
+        // columns), and staging holds only the newest tile per instrument and resolution.
+        var compacted: [DecodedTile] = []
+        for r in try await pg.query("SELECT data FROM tiles WHERE layer = 2").rows { compacted.append(try TileCodec.decode(try r.decode(PGBytes.self, at: 0).bytes)) }
+        #expect(compacted.contains { Set($0.cells.cells.keys.map(\.column)).count > 1 }, "closed projected tiles were compacted: \(compacted.count)")
+        let stale = try await pg.query("""
+            SELECT count(*)::bigint FROM projected_columns p
+            WHERE p.tile < (SELECT max(tile) FROM projected_columns q WHERE q.venue = p.venue AND q.instrument = p.instrument AND q.resolution = p.resolution)
+            """).scalar(Int64.self)
+        #expect(stale == 0, "no staged column of a closed tile is left")
         rerun.cancel()
         _ = await rerun.result
         try await schema.drop()
