@@ -82,7 +82,7 @@ public struct BatchPlan: Sendable {
             case .unreadable(let reason, let raw):
                 plan.deadLetters.append((entry.id, reason, raw))
             case .batch(let batch):
-                let id = BatchID(src: batch.source, seq: Int64(clamping: batch.sequence))
+                let id = BatchID(batch)
                 guard seenBatches.insert(id).inserted else {
                     plan.duplicateBatches += 1
                     continue
@@ -120,25 +120,31 @@ public struct BatchID: Sendable, Hashable {
         self.src = src
         self.seq = seq
     }
-}
 
-/// Why a liquidation cannot enter the realized layer (the accumulator's rules, checked up front so
-/// the database never holds a row the tiles do not).
-public struct LiquidationRefusal: Error, Sendable, CustomStringConvertible {
-    public let description: String
+    /// The name a producer gave a batch.
+    public init(_ batch: EventBatch) { self.init(src: batch.source, seq: Int64(clamping: batch.sequence)) }
 }
 
 extension LiquidationRow {
-    static func make(_ event: NormalizedEvent, _ l: Liquidation, streamID: String) -> Result<LiquidationRow, LiquidationRefusal> {
-        guard let ts = event.ts else { return .failure(LiquidationRefusal(description: "no time")) }
-        guard l.price.isFinite, l.price > 0, PriceGrid.standard.baseRow(price: l.price) != nil else {
-            return .failure(LiquidationRefusal(description: "bad price"))
+    static func make(_ event: NormalizedEvent, _ l: Liquidation, streamID: String) -> Result<LiquidationRow, RefusedLiquidation> {
+        // The accumulator's own rules, so the database never holds a row the tiles do not; and a
+        // size that is not a number.
+        switch RealizedAccumulator.admit(event, l, grid: .standard) {
+        case .failure(let reason):
+            let words: [RealizedAccumulator.RejectReason: String] = [.noTime: "no time", .badPrice: "bad price", .badUSD: "bad USD"]
+            return .failure(RefusedLiquidation(reason: words[reason]!))
+        case .success(let admitted):
+            guard l.qty.isFinite else { return .failure(RefusedLiquidation(reason: "bad qty")) }
+            return .success(LiquidationRow(
+                eventKey: event.identityKey, venue: event.venue.rawValue, feed: event.feed.rawValue, instrument: event.instrument,
+                asset: InstrumentName.asset(of: event.instrument), side: l.side.rawValue, ts: admitted.ts, price: l.price, qty: l.qty,
+                usdMicros: admitted.usd.micros, streamID: streamID, event: event))
         }
-        guard l.qty.isFinite else { return .failure(LiquidationRefusal(description: "bad qty")) }
-        guard let usd = MicroUSD(usd: l.notionalUSD), usd >= .zero else { return .failure(LiquidationRefusal(description: "bad USD")) }
-        return .success(LiquidationRow(
-            eventKey: event.identityKey, venue: event.venue.rawValue, feed: event.feed.rawValue, instrument: event.instrument,
-            asset: InstrumentName.asset(of: event.instrument), side: l.side.rawValue, ts: ts, price: l.price, qty: l.qty,
-            usdMicros: usd.micros, streamID: streamID, event: event))
     }
+}
+
+/// Why a liquidation cannot enter the realized layer.
+public struct RefusedLiquidation: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
 }

@@ -250,18 +250,17 @@ public actor ShardAggregator: Service {
         let readable = entries.filter { $0.fields != nil }
         let decoded = BatchPlan.decode(readable)
         let ids = decoded.compactMap { e -> BatchID? in
-            if case .batch(let b) = e.content { BatchID(src: b.source, seq: Int64(clamping: b.sequence)) } else { nil }
+            if case .batch(let b) = e.content { BatchID(b) } else { nil }
         }
         let applied = try await store.appliedBatches(shard: options.shard, ids: ids)
         let plan = BatchPlan.plan(decoded, applied: applied)
 
         // The projection model: new events, then every minute the watermark has closed.
         for event in plan.modelEvents { state.engine.add(event) }
-        for row in plan.liquidations { state.instruments.insert(InstrumentKey(venue: row.event.venue, instrument: row.event.instrument)) }
-        for key in state.engine.books.keys where !state.instruments.contains(key) { state.instruments.insert(key) }
+        for row in plan.liquidations { state.liquidated.insert(InstrumentKey(venue: row.event.venue, instrument: row.event.instrument)) }
         if let ts = plan.maxEventTs { state.maxEventTs = max(state.maxEventTs ?? ts, ts) }
         if let newest = state.maxEventTs {
-            let minute = floorDiv(newest - options.watermarkLatenessMs, 60_000)
+            let minute = TimeResolution.m1.column(ts: newest - options.watermarkLatenessMs)
             if minute > state.advancedTo {
                 for update in state.engine.advance(before: minute) {
                     for column in update.columns { state.pendingColumns[ColumnID(key: column.key, column: column.column)] = column }
@@ -285,7 +284,7 @@ public actor ShardAggregator: Service {
             work.compactBefore = newest.keys.sorted().map { ($0.key, $0.resolution, newest[$0]!) }
             work.checkpoint = try Array(JSONEncoder().encode(state.engine))
             if let newest = state.maxEventTs, ContinuousClock.now - state.lastRetention > .seconds(options.retentionEverySeconds) {
-                work.retention = (state.instruments.sorted(), options.retention.cutoffTiles(newestEventTs: newest), options.retention.appliedBatchesDays)
+                work.retention = (state.liquidated.union(state.engine.books.keys).sorted(), options.retention.cutoffTiles(newestEventTs: newest), options.retention.appliedBatchesDays)
             }
         }
         guard !entries.isEmpty || due || !state.pendingAlarms.isEmpty else { return }
@@ -380,8 +379,9 @@ struct OwnerState: Sendable {
     var pendingAlarms: [(kind: String, detail: String)] = []
     var lastCheckpoint = ContinuousClock.now
     var lastRetention = ContinuousClock.now - .seconds(86_400)
-    /// Every instrument this owner has seen: the rows retention may drop.
-    var instruments = Set<InstrumentKey>()
+    /// Instruments with liquidations this owner applied; with the engine's books, the instruments
+    /// whose rows retention may drop.
+    var liquidated = Set<InstrumentKey>()
 }
 
 struct ColumnID: Hashable, Comparable, Sendable {
@@ -394,9 +394,4 @@ struct InstrumentResolution: Hashable, Comparable, Sendable {
     var key: InstrumentKey
     var resolution: TimeResolution
     static func < (a: InstrumentResolution, b: InstrumentResolution) -> Bool { (a.key, a.resolution) < (b.key, b.resolution) }
-}
-
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }

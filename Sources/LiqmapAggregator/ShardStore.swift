@@ -259,7 +259,7 @@ public struct ShardStore: Sendable {
     static func upsertTiles(_ conn: PGConnection, _ tiles: [(TileKey, [UInt8])]) throws {
         for chunk in stride(from: 0, to: tiles.count, by: 200) {
             let ts = tiles[chunk..<min(chunk + 200, tiles.count)]
-            let cells = ts.map { Int($0.1[16]) | Int($0.1[17]) << 8 | Int($0.1[18]) << 16 | Int($0.1[19]) << 24 }
+            let cells = ts.map { TileCodec.cellCount(of: $0.1) }
             try conn.query("""
                 INSERT INTO tiles (venue, instrument, asset, layer, resolution, tile, data, cells, updated_at)
                 SELECT v, i, a, l, r, t, d, n, now() FROM unnest(
@@ -288,23 +288,12 @@ public struct ShardStore: Sendable {
         }
         for (t, columns) in byTile.sorted(by: { $0.key < $1.key }) {
             let key = TileKey(venue: instrument.venue, instrument: instrument.instrument, layer: .projected, resolution: resolution, tile: t)
-            // Decode the stored tile once, replace every staged column, encode once (replacing
-            // column by column re-decoded the growing tile each time: quadratic in columns).
             let stored = try conn.query("""
                 SELECT data FROM tiles WHERE venue = \(key.venue.rawValue) AND instrument = \(key.instrument) AND layer = 2
                   AND resolution = \(Int(resolution.code)) AND tile = \(t)
                 """).rows.first.map { try $0.decode(PGBytes.self, at: 0).bytes }
-            let replaced = Set(columns.map(\.0))
-            var cells: [CellKey: CellValue] = [:]
-            if let stored {
-                let decoded = try TileCodec.decode(stored)
-                guard decoded.layer == .projected, decoded.resolution == resolution, decoded.tile == t else { throw TileCodecError.headerMismatch }
-                cells = decoded.cells.cells.filter { !replaced.contains($0.key.column) }
-            }
-            for (col, blob) in columns {
-                for (k, v) in try TileCodec.decode(blob).cells.cells where k.column == col && !v.isZero { cells[k] = v }
-            }
-            try upsertTiles(conn, [(key, TileCodec.encode(TileDelta(cells.map { ($0.key, $0.value) }), key: key))])
+            let replacements = try columns.map { col, blob in ProjectedColumn(key: key, column: col, cells: try TileCodec.decode(blob).cells) }
+            try upsertTiles(conn, [(key, try TileCodec.replaceColumns(replacements, of: key, in: stored))])
         }
         return byTile.count
     }

@@ -110,10 +110,7 @@ struct AggregatorBench: AsyncParsableCommand {
         let perMs = Double(rate) / 1000
         let reader = pg()
         let start = ContinuousClock.now
-        let wallStart = Int64(Date().timeIntervalSince1970 * 1000)
-        var sent = 0.0, next = 0, markers: [Int64] = [], lastFlush = 0, lastMarker: Int64 = 0
-        var latencies: [Double] = []
-        var seenUpTo: Int64 = 0
+        var sent = 0.0, next = 0, markers = 0, lastFlush = 0, lastMarker: Int64 = 0
         // Poll for visibility on a task of its own.
         let poller = Task { () -> [Double] in
             var out: [Double] = []
@@ -130,7 +127,8 @@ struct AggregatorBench: AsyncParsableCommand {
             return out
         }
         while ContinuousClock.now - start < .seconds(seconds) {
-            let elapsedMs = Int((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000) + Int((ContinuousClock.now - start).components.seconds) * 1000
+            let elapsed = (ContinuousClock.now - start).components
+            let elapsedMs = Int(elapsed.seconds) * 1000 + Int(elapsed.attoseconds / 1_000_000_000_000_000)
             let due = Double(elapsedMs + 1) * perMs
             var batch: [NormalizedEvent] = []
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -143,7 +141,7 @@ struct AggregatorBench: AsyncParsableCommand {
             }
             if nowMs - lastMarker >= 20 {  // a marker liquidation every 20 ms, stamped with the publish time
                 lastMarker = nowMs
-                markers.append(nowMs)
+                markers += 1
                 batch.append(NormalizedEvent(venue: .binance, feed: .binanceUSDM, symbol: "BTCUSDT", instrument: "BTC-USDT-PERP", ts: nowMs, recvTs: nowMs,
                                              body: .liquidation(Liquidation(side: .long, price: 60_000, qty: 0.001, notionalUSD: 60))))
             }
@@ -157,16 +155,13 @@ struct AggregatorBench: AsyncParsableCommand {
         try await publisher.flush(now: Int64(Date().timeIntervalSince1970 * 1000))
         try await Task.sleep(for: .seconds(1))
         poller.cancel()
-        latencies = await poller.value
-        seenUpTo = markers.last ?? 0
+        var latencies = await poller.value
         task.cancel()
         _ = await task.result
-        _ = wallStart
-        _ = seenUpTo
         latencies.sort()
         func q(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
         let s = await agg.stats
         print(String(format: "freshness at %d events/s for %d s: %d events, %d markers, %d observed; publish → readable p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     rate, seconds, s.events, markers.count, latencies.count, q(0.5), q(0.99), latencies.last ?? .nan))
+                     rate, seconds, s.events, markers, latencies.count, q(0.5), q(0.99), latencies.last ?? .nan))
     }
 }

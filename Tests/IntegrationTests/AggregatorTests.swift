@@ -64,8 +64,7 @@ struct AggregatorTests {
     static func settle(_ redis: RedisClient, _ key: String) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let info = try await redis.xinfoStream(key)
-            if let g = try await redis.xinfoGroups(key).first, g.pending == 0, g.lastDeliveredID == info.lastGeneratedID { return }
+            if try await groupCaughtUp(redis, key) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("the aggregator did not settle")

@@ -156,12 +156,7 @@ final class ClusterHarness: @unchecked Sendable {
     /// True when every shard stream has been read to its end by the group and nothing is pending.
     func quiescent(shards: Int) async throws -> Bool {
         let redis = try RedisClient(url: servers.redisURL)
-        for shard in 0..<shards {
-            let key = StreamKeys.events(shard: shard)
-            guard let group = try await redis.xinfoGroups(key).first(where: { $0.name == StreamKeys.aggregatorGroup }) else { return false }
-            let info = try await redis.xinfoStream(key)
-            if group.pending != 0 || group.lastDeliveredID != info.lastGeneratedID { return false }
-        }
+        for shard in 0..<shards where try await !groupCaughtUp(redis, StreamKeys.events(shard: shard)) { return false }
         return true
     }
 
@@ -186,6 +181,13 @@ final class ClusterHarness: @unchecked Sendable {
     func logs() -> String {
         children.map { "--- \($0.argv.dropFirst().prefix(6).joined(separator: " ")):\n\($0.output.suffix(1500))" }.joined(separator: "\n")
     }
+}
+
+/// True when the aggregators' group has read a stream to its end and has nothing pending.
+func groupCaughtUp(_ redis: RedisClient, _ key: String) async throws -> Bool {
+    guard let group = try await redis.xinfoGroups(key).first(where: { $0.name == StreamKeys.aggregatorGroup }) else { return false }
+    let info = try await redis.xinfoStream(key)
+    return group.pending == 0 && group.lastDeliveredID == info.lastGeneratedID
 }
 
 struct HarnessFailure: Error, CustomStringConvertible {

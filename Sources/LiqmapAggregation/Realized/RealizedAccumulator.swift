@@ -15,7 +15,7 @@ public struct RealizedAccumulator: Sendable {
     }
 
     /// Why a liquidation could not be placed.
-    public enum RejectReason: String, Sendable, Hashable { case noTime, badPrice, badUSD }
+    public enum RejectReason: String, Sendable, Hashable, Error { case noTime, badPrice, badUSD }
 
     public let grid: PriceGrid
     public let resolutions: [TimeResolution]
@@ -36,9 +36,11 @@ public struct RealizedAccumulator: Sendable {
     @discardableResult
     public mutating func add(_ event: NormalizedEvent) -> Outcome {
         guard case .liquidation(let liquidation) = event.body else { return .ignored }
-        guard let ts = event.ts else { return reject(.noTime) }
-        guard let baseRow = grid.baseRow(price: liquidation.price) else { return reject(.badPrice) }
-        guard let usd = MicroUSD(usd: liquidation.notionalUSD), usd >= .zero else { return reject(.badUSD) }
+        let ts: Int64, baseRow: Int32, usd: MicroUSD
+        switch Self.admit(event, liquidation, grid: grid) {
+        case .failure(let reason): return reject(reason)
+        case .success(let admitted): (ts, baseRow, usd) = admitted
+        }
         let value = liquidation.side == .long
             ? CellValue(longUSD: usd, longCount: 1)
             : CellValue(shortUSD: usd, shortCount: 1)
@@ -52,6 +54,17 @@ public struct RealizedAccumulator: Sendable {
         }
         added += 1
         return .added
+    }
+
+    /// The realized layer's rules for one liquidation: its time, its level-0 price row and its exact
+    /// USD, or why it is refused. The aggregator checks events with this before they reach a row.
+    public static func admit(_ event: NormalizedEvent, _ liquidation: Liquidation, grid: PriceGrid)
+        -> Result<(ts: Int64, baseRow: Int32, usd: MicroUSD), RejectReason>
+    {
+        guard let ts = event.ts else { return .failure(.noTime) }
+        guard let baseRow = grid.baseRow(price: liquidation.price) else { return .failure(.badPrice) }
+        guard let usd = MicroUSD(usd: liquidation.notionalUSD), usd >= .zero else { return .failure(.badUSD) }
+        return .success((ts, baseRow, usd))
     }
 
     /// Adds many events.

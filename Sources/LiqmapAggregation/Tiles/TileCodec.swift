@@ -107,11 +107,21 @@ public enum TileCodec {
 
     /// Replaces one column of a stored projected tile with a snapshot column (an empty column clears it).
     public static func replaceColumn(_ column: ProjectedColumn, in stored: [UInt8]?) throws(TileCodecError) -> [UInt8] {
-        guard column.key.layer == .projected else { throw .notReplaceable }
-        var cells = try storedCells(stored, key: column.key)
-        cells.replaceColumn(column.column, with: column.cells)
-        return encode(cells, key: column.key)
+        try replaceColumns([column], of: column.key, in: stored)
     }
+
+    /// Replaces several columns of one stored projected tile: decoded once, encoded once. Every
+    /// column must belong to `key` (else `headerMismatch`).
+    public static func replaceColumns(_ columns: [ProjectedColumn], of key: TileKey, in stored: [UInt8]?) throws(TileCodecError) -> [UInt8] {
+        guard key.layer == .projected else { throw .notReplaceable }
+        guard columns.allSatisfy({ $0.key == key }) else { throw .headerMismatch }
+        var cells = try storedCells(stored, key: key)
+        cells.replaceColumns(Dictionary(columns.map { ($0.column, $0.cells) }) { _, latest in latest })
+        return encode(cells, key: key)
+    }
+
+    /// The cell count a tile's header states (bytes 16–19), without decoding its cells.
+    public static func cellCount(of bytes: [UInt8]) -> Int { Int(read(bytes, at: 16, bytes: 4)) }
 
     private static func storedCells(_ stored: [UInt8]?, key: TileKey) throws(TileCodecError) -> TileDelta {
         guard let stored else { return .empty }

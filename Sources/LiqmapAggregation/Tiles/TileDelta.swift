@@ -42,8 +42,16 @@ public struct TileDelta: Sendable, Hashable {
     /// Replaces every cell of column `offset` with the cells of `column` (projected snapshots: the
     /// latest snapshot of a column wins, so re-applying it changes nothing).
     public mutating func replaceColumn(_ offset: UInt8, with column: TileDelta) {
-        cells = cells.filter { $0.key.column != offset }
-        for (key, value) in column.cells where key.column == offset && !value.isZero { cells[key] = value }
+        replaceColumns([offset: column])
+    }
+
+    /// Replaces several columns at once, in one pass over the cells (`replaceColumn` for each).
+    public mutating func replaceColumns(_ columns: [UInt8: TileDelta]) {
+        guard !columns.isEmpty else { return }
+        cells = cells.filter { columns[$0.key.column] == nil }
+        for (offset, column) in columns {
+            for (key, value) in column.cells where key.column == offset && !value.isZero { cells[key] = value }
+        }
     }
 
     /// Cells in encoding order (column, row, tier).
