@@ -1,3 +1,5 @@
+import LiqmapAggregation
+
 /// Where the gateway listens and what it reads from.
 public struct GatewayConfiguration: Sendable {
     public var host: String
@@ -10,9 +12,11 @@ public struct GatewayConfiguration: Sendable {
     public var session: SessionSettings
     /// Socket timeout of the Redis readiness check, seconds.
     public var redisTimeoutSeconds: Double
+    /// The projection model's parameters (its leverage tiers name the `leverage=` filter values).
+    public var model: ModelParameters
 
     public init(host: String = "127.0.0.1", port: Int = 8080, redisURL: String, postgresURL: String, poolSize: Int = 4,
-                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2) {
+                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2, model: ModelParameters = ModelParameters()) {
         self.host = host
         self.port = port
         self.redisURL = redisURL
@@ -20,5 +24,6 @@ public struct GatewayConfiguration: Sendable {
         self.poolSize = poolSize
         self.session = session
         self.redisTimeoutSeconds = redisTimeoutSeconds
+        self.model = model
     }
 }
