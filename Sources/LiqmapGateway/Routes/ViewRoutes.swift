@@ -21,18 +21,21 @@ struct ViewRoutes: Sendable {
         }
         router.get("/v1/heatmap") { request, context in
             let parameters = request.uri.queryParameters
+            try QueryCheck.only("/v1/heatmap", names: parameters.map { String($0.key) })
             let query = try HeatmapRequest.parse({ parameters.get($0) }, now: now(), model: service.model)
             let body = try await guarded(context, route: "/v1/heatmap") { try await service.heatmap(query) }
             return BodyResponse.make(body, request: request)
         }
         router.get("/v1/levels") { request, context in
             let parameters = request.uri.queryParameters
+            try QueryCheck.only("/v1/levels", names: parameters.map { String($0.key) })
             let query = try LevelsRequest.parse({ parameters.get($0) }, model: service.model)
             let body = try await guarded(context, route: "/v1/levels") { try await service.levels(query, now: now()) }
             return BodyResponse.make(body, request: request)
         }
         router.get("/v1/tiles/:asset/:venue/:layer/:resolution/:tile") { request, context in
             let p = context.parameters
+            try QueryCheck.only("/v1/tiles/{asset}/{venue}/{layer}/{resolution}/{tile}", names: request.uri.queryParameters.map { String($0.key) })
             let query = try TileRequest.parse(asset: p.get("asset"), venue: p.get("venue"), layer: p.get("layer"), resolution: p.get("resolution"),
                                               tile: p.get("tile"), instrument: request.uri.queryParameters.get("instrument"),
                                               accept: request.headers[.accept])
@@ -42,7 +45,10 @@ struct ViewRoutes: Sendable {
             }
             return BodyResponse.make(body, request: request)
         }
-        router.get("/v1/stream") { _, _ -> Response in
+        router.get("/v1/stream") { request, _ -> Response in
+            let parameters = request.uri.queryParameters
+            try QueryCheck.only("/v1/stream", names: parameters.map { String($0.key) })
+            _ = try StreamRequest.parse({ parameters.get($0) }, model: service.model)
             throw APIError(status: .upgradeRequired, code: "upgrade_required",
                            message: "/v1/stream is a WebSocket: connect with an Upgrade: websocket request")
         }
@@ -52,6 +58,7 @@ struct ViewRoutes: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.ws("/v1/stream") { request, _ in
             let parameters = request.uri.queryParameters
+            try QueryCheck.only("/v1/stream", names: parameters.map { String($0.key) })
             _ = try StreamRequest.parse({ parameters.get($0) }, model: service.model)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
