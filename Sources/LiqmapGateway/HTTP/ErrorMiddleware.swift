@@ -13,6 +13,12 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return error.response
         } catch let error as any HTTPResponseError {
+            // A known route asked with another method: 405 with `Allow`, not 404.
+            if error.status.code == 404, request.method != .get, QueryCheck.isRoute(request.uri.path) {
+                var response = APIError.framework(statusCode: 405, method: request.method.rawValue, path: request.uri.path).response
+                response.headers[.allow] = "GET"
+                return response
+            }
             return APIError.framework(statusCode: error.status.code, method: request.method.rawValue, path: request.uri.path).response
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])

@@ -186,10 +186,10 @@ public enum OpenAPIDocument {
             "name": "leverage",
             "in": "query",
             "required": false,
-            "description": "Comma-separated leverage tiers of the projection model to keep (Config/model.json leverage_tiers; default 5,10,25,50,100), e.g. 25,50 or 25x; layer=projected only.",
+            "description": "Comma-separated leverage tiers of the projection model to keep, e.g. 25,50 or 25x; layer=projected only. The tiers are Config/model.json's leverage_tiers (the pattern lists the shipped 5, 10, 25, 50, 100; an operator's model may name others).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9.]+x?(,[0-9.]+x?)*$",
+              "pattern": "^(5|10|25|50|100)x?(,(5|10|25|50|100)x?)*$",
               "example": "25,50"
             }
           },
@@ -435,10 +435,10 @@ public enum OpenAPIDocument {
             "name": "leverage",
             "in": "query",
             "required": false,
-            "description": "Comma-separated leverage tiers of the projection model to keep (Config/model.json leverage_tiers; default 5,10,25,50,100), e.g. 25,50 or 25x; layer=projected only.",
+            "description": "Comma-separated leverage tiers of the projection model to keep, e.g. 25,50 or 25x; layer=projected only. The tiers are Config/model.json's leverage_tiers (the pattern lists the shipped 5, 10, 25, 50, 100; an operator's model may name others).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9.]+x?(,[0-9.]+x?)*$",
+              "pattern": "^(5|10|25|50|100)x?(,(5|10|25|50|100)x?)*$",
               "example": "25,50"
             }
           },
@@ -598,7 +598,7 @@ public enum OpenAPIDocument {
             "name": "instrument",
             "in": "query",
             "required": false,
-            "description": "One instrument's stored row instead of the venue's instruments added up, e.g. BTC-USDT-PERP.",
+            "description": "One instrument's stored row instead of the venue's instruments added up, e.g. BTC-USDT-PERP (an instrument of another asset is not stored under this path: 404).",
             "schema": {
               "type": "string",
               "pattern": "^[A-Z0-9-]{3,40}$"
@@ -727,10 +727,10 @@ public enum OpenAPIDocument {
             "name": "leverage",
             "in": "query",
             "required": false,
-            "description": "Comma-separated leverage tiers of the projection model to keep (Config/model.json leverage_tiers; default 5,10,25,50,100), e.g. 25,50 or 25x; layer=projected only.",
+            "description": "Comma-separated leverage tiers of the projection model to keep, e.g. 25,50 or 25x; layer=projected only. The tiers are Config/model.json's leverage_tiers (the pattern lists the shipped 5, 10, 25, 50, 100; an operator's model may name others).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9.]+x?(,[0-9.]+x?)*$",
+              "pattern": "^(5|10|25|50|100)x?(,(5|10|25|50|100)x?)*$",
               "example": "25,50"
             }
           },

@@ -1,4 +1,5 @@
 import LiqmapAggregation
+import LiqmapCore
 
 /// Turns a ``HeatmapView`` into the renderer's ``HeatmapRaster``: intensities through the view's
 /// colour scale (the same function the JSON's `scale` describes), axes and legend text.

@@ -14,6 +14,18 @@ public enum QueryCheck {
         "/v1/stream": ["asset", "venues", "side", "leverage", "range_pct", "bands", "zones", "alert_pct", "alert_usd", "alert_consensus"],
     ]
 
+    /// The GET routes without query parameters.
+    public static let plainRoutes = ["/", "/healthz", "/readyz", "/metrics", "/openapi.json"]
+
+    /// Whether `path` is one of the gateway's GET routes (`{name}` segments match any segment).
+    public static func isRoute(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return (plainRoutes + parameters.keys).contains { pattern in
+            let want = pattern.split(separator: "/", omittingEmptySubsequences: false)
+            return want.count == segments.count && zip(want, segments).allSatisfy { w, s in w.hasPrefix("{") ? !s.isEmpty : w == s }
+        }
+    }
+
     /// Checks the names of a request's query parameters (in order, repeats included).
     public static func only(_ route: String, names: [String]) throws(APIError) {
         let known = parameters[route] ?? []

@@ -27,8 +27,9 @@ public struct TileRequest: Sendable, Hashable {
         }
         if let instrument {
             let ok = (3...40).contains(instrument.utf8.count) && instrument.utf8.allSatisfy { $0 == 45 || (48...57).contains($0) || (65...90).contains($0) }
-            guard ok, InstrumentName.asset(of: instrument) == asset else {
-                throw .badRequest("instrument must be one of the asset's instrument names, e.g. \(asset)-USDT-PERP, got \(LiquidationRequest.quoted(instrument))")
+            // An instrument of another asset is simply not stored under this path (404), not a bad request.
+            guard ok else {
+                throw .badRequest("instrument must be an instrument name like \(asset)-USDT-PERP (A-Z, 0-9, -), got \(LiquidationRequest.quoted(instrument))")
             }
         }
         let binary = accept?.contains("application/octet-stream") ?? false

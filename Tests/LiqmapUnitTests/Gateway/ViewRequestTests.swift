@@ -95,7 +95,7 @@ struct ViewRequestTests {
         #expect(t.tile == -3 && t.binary && t.resolution == .h1)
         #expect(throws: APIError.self) { try TileRequest.parse(asset: "BTC", venue: "ftx", layer: "realized", resolution: "1h", tile: "1", instrument: nil, accept: nil) }
         #expect(throws: APIError.self) { try TileRequest.parse(asset: "BTC", venue: "okx", layer: "realized", resolution: "1h", tile: "1e3", instrument: nil, accept: nil) }
-        #expect(throws: APIError.self) { try TileRequest.parse(asset: "BTC", venue: "okx", layer: "realized", resolution: "1h", tile: "1", instrument: "ETH-USDT-PERP", accept: nil) }
+        #expect(throws: APIError.self) { try TileRequest.parse(asset: "BTC", venue: "okx", layer: "realized", resolution: "1h", tile: "1", instrument: "eth usdt", accept: nil) }
     }
 
     @Test("ETags and Accept-Encoding")
