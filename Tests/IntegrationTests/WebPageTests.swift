@@ -112,7 +112,7 @@ struct WebPageTests {
         let schema = try await TestServers.schema()
         _ = try await Migrator().migrate(schema.client())
 
-        // Two simulated hours, ending on a whole minute a while ago.
+        // Two simulated hours, on whole minutes, ending half an hour ago.
         let minutes: Int64 = 120
         let start = (WallClock.nowMs() / 60_000 - minutes - 30) * 60_000, end = start + minutes * 60_000
         let published = try await Self.publishSimulatedMarket(redisURL: servers.redisURL, start: start, minutes: minutes)
@@ -151,8 +151,8 @@ struct WebPageTests {
             return (page, projected, realized)
         }
         #expect(pages.0 == WebPage.html)
-        // Thresholds in sampled pixels (every 4th of every 4th line of a plot of about 1,200 × 650):
-        // the seeded projected view fills some thousands, the realized one (sparser) some tens.
+        // Thresholds in sampled pixels (every 4th of every 4th line of a plot of about 870 × 500 CSS px,
+        // some 27,000 samples): the seeded projected view fills thousands, the sparser realized one tens.
         for (name, dom, least) in [("projected, from/to", pages.1, 200), ("realized, window=12h", pages.2, 20)] {
             let data = Self.bodyData(dom)
             #expect(data["error"] == nil, "\(name): the page reported an error: \(data["error"] ?? "")")

@@ -95,7 +95,8 @@ aside { width: 330px; flex: none; border-left: 1px solid var(--line); background
 .card h3 small { text-transform: none; letter-spacing: 0; color: var(--dim); font-weight: 400; }
 .zone { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 7px 9px; border-radius: 7px; background: var(--panel2); margin-bottom: 5px; border-left: 3px solid var(--line2); }
 .zone.above { border-left-color: var(--short); } .zone.below { border-left-color: var(--long); }
-.zone .p { font-family: var(--mono); font-size: 14px; font-weight: 600; }
+.zone .p { font-family: var(--mono); font-size: 14px; font-weight: 600; display: flex; align-items: center; gap: 8px; }
+.zone .p .badge { font-family: var(--sans); font-weight: 500; }
 .zone .u { font-family: var(--mono); font-size: 14px; font-weight: 600; text-align: right; color: var(--accent); }
 .zone .d { font-family: var(--mono); font-size: 12px; white-space: nowrap; }
 .zone .d.pos { color: var(--short); } .zone .d.neg { color: var(--long); }
@@ -361,7 +362,7 @@ function wanted() {
   const w = Math.max(100, chart.clientWidth - AXIS_W), h = Math.max(100, chart.clientHeight - AXIS_H - TOP);
   return {
     columns: state.columns ? Number(state.columns) : clamp(Math.round(w / 2), 10, 2000),
-    rows: state.rows ? Number(state.rows) : clamp(Math.round(h / 3), 10, 1000),
+    rows: state.rows ? Number(state.rows) : clamp(Math.round(h / 2.5), 10, 1000),
   };
 }
 
@@ -748,7 +749,7 @@ function drawHover() {
     html += '<div class="sep"></div><div class="hd">By venue</div>';
     for (const [v, u] of split) {
       const share = cell > 0 ? u / cell : 0;
-      html += '<div class="v"><span>' + esc(VENUE_NAMES[v] || v) + '</span><span><div class="bar" style="width:' + Math.max(2, Math.round(share * 100)) + '%"></div></span><span class="amt">' + usd(u) + '</span><span class="sh">' + Math.round(share * 100) + '%</span></div>';
+      html += '<div class="v"><span>' + esc(VENUE_NAMES[v] || v) + '</span><span><div class="bar" style="width:' + Math.max(2, Math.round(share * 100)) + '%"></div></span><span class="amt">' + usd(u) + '</span><span class="sh">' + (share > 0 && share < 0.005 ? '<1' : Math.round(share * 100)) + '%</span></div>';
     }
   }
   if (r) {
@@ -789,9 +790,9 @@ function setLastPrice(p) {
 function zoneHTML(z, side) {
   const sideName = z.short_usd > z.long_usd ? 'shorts' : 'longs';
   return '<div class="zone ' + side + '" title="band ' + price(z.price_low) + ' – ' + price(z.price_high) + ' · prominence ' + usd(z.prominence_usd) + '">' +
-    '<span class="p">' + price(z.price) + '</span><span class="u">' + usd(z.usd) + '</span>' +
+    '<span class="p">' + price(z.price) + (z.label === 'single_venue' ? ' ' + badge(z.label) : '') + '</span><span class="u">' + usd(z.usd) + '</span>' +
     '<span class="d ' + (z.distance_pct >= 0 ? 'pos' : 'neg') + '">' + pct(z.distance_pct) + ' <span class="side-tag">' + sideName + '</span></span>' +
-    '<span class="c">' + (z.label === 'single_venue' ? badge(z.label) : '') + '<span class="meter" title="consensus"><b style="width:' + Math.round(clamp(z.consensus || 0, 0, 1) * 100) + '%"></b></span>' + (z.consensus || 0).toFixed(2) + '</span></div>';
+    '<span class="c" title="consensus: how far the venues agree on this zone (0 to 1)">' + '<span class="meter"><b style="width:' + Math.round(clamp(z.consensus || 0, 0, 1) * 100) + '%"></b></span>' + (z.consensus || 0).toFixed(2) + '</span></div>';
 }
 function renderPanel() {
   const l = levels;
@@ -1018,7 +1019,7 @@ function onResize() {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
     const w = wanted();
-    if (lastSize && (Math.abs(w.columns - lastSize.columns) / lastSize.columns > 0.3 || Math.abs(w.rows - lastSize.rows) / lastSize.rows > 0.3)) loadHeatmap(true);
+    if (lastSize && (Math.abs(w.columns - lastSize.columns) / lastSize.columns > 0.1 || Math.abs(w.rows - lastSize.rows) / lastSize.rows > 0.1)) loadHeatmap(true);
   }, 400);
 }
 if (window.ResizeObserver) new ResizeObserver(onResize).observe(chart); else window.addEventListener('resize', onResize);
