@@ -140,6 +140,7 @@ let package = Package(
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", "LiqmapAggregation", "LiqmapAggregator",
                 "LiqmapGateway", "LiqmapEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -11,7 +11,7 @@ import LiqmapWire
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure the Redis and PostgreSQL wrappers against the real servers.",
-        subcommands: [RedisXaddBench.self, PostgresCopyBench.self, ParseBench.self, CollectorBench.self, SimulateBench.self, AggregatorBench.self])
+        subcommands: [RedisXaddBench.self, PostgresCopyBench.self, ParseBench.self, CollectorBench.self, SimulateBench.self, AggregatorBench.self, GatewayBench.self])
 }
 
 /// Pipelined `XADD` through ``RedisClient``, shaped like `redis-benchmark -P N -c 1 XADD key * f v …`.
