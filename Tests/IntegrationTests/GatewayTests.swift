@@ -19,7 +19,7 @@ struct GatewayTests {
 
     static func gateway(schema: TestSchema?, postgresURL: String = TestServers.postgresURL,
                         redisURL: String = TestServers.redisURL) throws -> Gateway {
-        try Gateway(configuration: GatewayConfiguration(redisURL: redisURL, postgresURL: postgresURL, poolSize: 2,
+        try Gateway(configuration: GatewayConfiguration(port: 0, redisURL: redisURL, postgresURL: postgresURL, poolSize: 2,
                                                         session: SessionSettings(searchPath: schema?.name)),
                     registry: Observability.bootstrap(), logger: Logger(label: "test.gateway"))
     }

@@ -108,7 +108,7 @@ struct GatewayViewTests {
     }
 
     static func gateway(_ c: Cluster, now: Int64) throws -> Gateway {
-        try Gateway(configuration: GatewayConfiguration(redisURL: c.servers.redisURL, postgresURL: TestServers.postgresURL, poolSize: 2,
+        try Gateway(configuration: GatewayConfiguration(port: 0, redisURL: c.servers.redisURL, postgresURL: TestServers.postgresURL, poolSize: 2,
                                                         session: SessionSettings(searchPath: c.schema.name)),
                     registry: Observability.bootstrap(), logger: Logger(label: "test.gateway"), now: { now })
     }
