@@ -35,7 +35,6 @@ struct GatewayBench: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        setvbuf(stdout, nil, _IOLBF, 0)  // progress lines as they come, also into a file
         let settings = try await connection.settings()
         let rest = settings.redisURL.dropFirst("redis://".count)
         let redisURL = "redis://\(rest.split(separator: "/", maxSplits: 1).first ?? rest)/\(redisDB)"
@@ -48,7 +47,7 @@ struct GatewayBench: AsyncParsableCommand {
         _ = try await Migrator().migrate(pg())
         var logger = Logger(label: "bench.gateway") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; redis \(redisURL); postgres schema \(schema)")
+        say("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; redis \(redisURL); postgres schema \(schema)")
 
         let redis = try RedisClient(url: redisURL)
         try await redis.send(["FLUSHDB"])
@@ -59,13 +58,13 @@ struct GatewayBench: AsyncParsableCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1000) / 60_000 * 60_000  // the simulator starts on a whole minute
         let seedStarted = ContinuousClock.now
         let published = try await seed(redis: redis, start: now - Int64(hours) * 3_600_000)
-        print(String(format: "seed: %d events published in %.1f s; aggregating", published, seconds(ContinuousClock.now - seedStarted)))
+        say(String(format: "seed: %d events published in %.1f s; aggregating", published, seconds(ContinuousClock.now - seedStarted)))
         try await waitCaughtUp(redis)
         try await Task.sleep(for: .seconds(2))  // a last checkpoint
-        print(String(format: "seed: %d events of %dh × %@ on all 8 feeds through an aggregator in %.1f s", published, hours, assets,
+        say(String(format: "seed: %d events of %dh × %@ on all 8 feeds through an aggregator in %.1f s", published, hours, assets,
                      seconds(ContinuousClock.now - seedStarted)))
         let year = try await extendOverYear(pg(), now: now)
-        print("seed: \(year) synthetic 12h tiles extend the 12h layer over a year (docs/BENCHMARKS.md says how)")
+        say("seed: \(year) synthetic 12h tiles extend the 12h layer over a year (docs/BENCHMARKS.md says how)")
         try await printSizes(pg())
 
         let gateway = try Gateway(
@@ -195,7 +194,7 @@ struct GatewayBench: AsyncParsableCommand {
             SELECT 'tiles', layer, resolution, count(*)::bigint, sum(cells)::bigint FROM tiles GROUP BY 2, 3
             UNION ALL SELECT 'projected_columns', 2, resolution, count(*)::bigint, 0 FROM projected_columns GROUP BY 3 ORDER BY 1, 2, 3
             """).rows {
-            print("  \(try row.decode(String.self, at: 0)) layer \(try row.decode(Int.self, at: 1)) resolution \(try row.decode(Int.self, at: 2)): \(try row.decode(Int64.self, at: 3)) rows, \(try row.decode(Int64.self, at: 4)) cells")
+            say("  \(try row.decode(String.self, at: 0)) layer \(try row.decode(Int.self, at: 1)) resolution \(try row.decode(Int.self, at: 2)): \(try row.decode(Int64.self, at: 3)) rows, \(try row.decode(Int64.self, at: 4)) cells")
         }
     }
 
@@ -209,7 +208,7 @@ struct GatewayBench: AsyncParsableCommand {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        print("\(name): first request (cold cache): \(output)")
+        say("\(name): first request (cold cache): \(output)")
     }
 
     /// Runs wrk and prints its latency distribution and requests/s.
@@ -225,8 +224,8 @@ struct GatewayBench: AsyncParsableCommand {
         let keep = output.split(separator: "\n").filter { line in
             ["50%", "90%", "99%", "Requests/sec", "Transfer/sec", "requests in", "Non-2xx", "Socket errors"].contains { line.contains($0) }
         }
-        print("wrk \(name) (-t\(threads) -c\(connections) -d\(seconds)s\(gzip ? ", Accept-Encoding: gzip" : "")):")
-        for line in keep { print("  " + line.trimmingCharacters(in: .whitespaces)) }
+        say("wrk \(name) (-t\(threads) -c\(connections) -d\(seconds)s\(gzip ? ", Accept-Encoding: gzip" : "")):")
+        for line in keep { say("  " + line.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// A steady live feed (event time = now) with a liquidation every 50 ms: each commit notifies the
@@ -271,12 +270,15 @@ struct GatewayBench: AsyncParsableCommand {
         client.cancel()
         let all = await delays.values.sorted()
         func q(_ p: Double) -> Double { all.isEmpty ? .nan : all[min(all.count - 1, Int(p * Double(all.count)))] }
-        print(String(format: "live: %d events/s for %d s, %d column messages from commit notices; commit → WebSocket client p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+        say(String(format: "live: %d events/s for %d s, %d column messages from commit notices; commit → WebSocket client p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                      liveRate, liveSeconds, all.count, q(0.5), q(0.99), all.last ?? .nan))
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
+
+/// Writes a line to standard output at once (progress shows as it comes, also into a file).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 /// Delays the live pass collected (ms).
 actor DelayLog {

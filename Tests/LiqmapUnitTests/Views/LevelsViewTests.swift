@@ -1,5 +1,6 @@
 import LiqmapAggregation
 import LiqmapCore
+import LiqmapGateway
 import Testing
 
 @Suite("Views: levels and magnet zones")
@@ -36,5 +37,27 @@ struct LevelsViewTests {
         #expect(abs(view.above[0].distancePercent - expected) < 1e-9)
         #expect(view.below[0].distancePercent < 0)
         #expect(view.bands[45].shortMicros == 30_000_000 && view.bands[45].byVenue[.binance]!.share > 0.2)
+    }
+}
+
+@Suite("Views: live alerts")
+struct LiveAlertTests {
+    @Test("a zone alerts when within reach, large enough and agreed enough; each threshold can stop it")
+    func alerting() throws {
+        let grid = PriceGrid.standard
+        var cells: [(Int32, Int64, Int64)] = (0..<60).map { ($0, 1_000_000, 0) }
+        cells[33] = (33, 0, 40_000_000)  // $40 per venue, 3 rows (≈0.06 %) above the price
+        let tiles = [LevelsViewTests.column(cells, venue: .binance), LevelsViewTests.column(cells, venue: .okx)]
+        let spec = HeatmapSpec(layer: .projected, resolution: .m1, firstColumn: 0, columnCount: 1, level: 0, firstRow: 0, rowCount: 60)
+        let levels = LevelsView(grid: HeatmapGrid(spec: spec, tiles: tiles), lastPrice: grid.mid(row: 30, level: 0), weights: [:])
+        func request(_ query: [String: String]) throws -> StreamRequest {
+            try StreamRequest.parse({ (["asset": "BTC"].merging(query) { $1 })[$0] }, model: ModelParameters())
+        }
+        let hits = try request(["alert_pct": "0.1", "alert_usd": "50"]).alerting(levels)
+        #expect(hits.map(\.side) == ["above"] && hits.first?.zone.band == 33)
+        #expect(try request(["alert_pct": "0.05", "alert_usd": "50"]).alerting(levels).isEmpty, "out of reach")
+        #expect(try request(["alert_pct": "0.1", "alert_usd": "81"]).alerting(levels).isEmpty, "too small: $80 in all")
+        #expect(hits.first.map { $0.zone.consensus > 0.9 } == true, "both venues show it")
+        #expect(try request(["alert_pct": "0.1", "alert_usd": "50", "alert_consensus": "1"]).alerting(levels).count == 1, "consensus 1 still passes")
     }
 }
