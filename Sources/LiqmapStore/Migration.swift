@@ -27,5 +27,6 @@ public enum Migrations {
     public static let all: [Migration] = [
         m0001Foundation,
         m0002Aggregation,
+        m0003ApiKeys,
     ]
 }
