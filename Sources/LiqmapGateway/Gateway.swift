@@ -12,6 +12,8 @@ public struct Gateway: Sendable {
     public let redis: RedisClient
     public let registry: PrometheusCollectorRegistry
     public let logger: Logger
+    /// The auth and rate-limit state shared by all requests.
+    public let security: GatewaySecurity
 
     /// Throws only for a malformed Redis URL; nothing connects until the first request.
     public init(configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) throws {
@@ -20,20 +22,23 @@ public struct Gateway: Sendable {
         self.redis = try RedisClient(url: configuration.redisURL, timeout: configuration.redisTimeoutSeconds)
         self.registry = registry
         self.logger = logger
+        self.security = GatewaySecurity(settings: configuration.security, store: ApiKeyStore(pool: pool))
     }
 
-    /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then the routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then
+    /// CORS, auth and the rate limit (as configured), then the routes.
+    public func router() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestMetrics(metrics: GatewayMetrics(registry: registry)))
         router.add(middleware: ErrorMiddleware())
+        security.addMiddlewares(to: router)
         GatewayRoutes(readiness: ReadinessProbe(redis: redis, pool: pool), liquidations: LiquidationReader(pool: pool),
                       registry: registry).register(on: router)
         return router
     }
 
     /// The application (a `Service`: run it under a `ServiceGroup` for graceful shutdown).
-    public func application() -> Application<RouterResponder<BasicRequestContext>> {
+    public func application() -> Application<RouterResponder<GatewayRequestContext>> {
         Application(
             router: router(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),

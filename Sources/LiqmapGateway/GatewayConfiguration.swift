@@ -10,9 +10,12 @@ public struct GatewayConfiguration: Sendable {
     public var session: SessionSettings
     /// Socket timeout of the Redis readiness check, seconds.
     public var redisTimeoutSeconds: Double
+    /// API keys, rate limits, CORS.
+    public var security: SecuritySettings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, redisURL: String, postgresURL: String, poolSize: Int = 4,
-                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2) {
+                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2,
+                security: SecuritySettings = SecuritySettings()) {
         self.host = host
         self.port = port
         self.redisURL = redisURL
@@ -20,5 +23,6 @@ public struct GatewayConfiguration: Sendable {
         self.poolSize = poolSize
         self.session = session
         self.redisTimeoutSeconds = redisTimeoutSeconds
+        self.security = security
     }
 }
