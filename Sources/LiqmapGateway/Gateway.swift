@@ -15,14 +15,16 @@ public struct Gateway: Sendable {
     /// The auth and rate-limit state shared by all requests.
     public let security: GatewaySecurity
 
-    /// Throws only for a malformed Redis URL; nothing connects until the first request.
-    public init(configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) throws {
+    /// Throws only for a malformed Redis URL; nothing connects until the first request. `clock`
+    /// (monotonic nanoseconds) drives the key cache and the rate limiter; tests pass their own.
+    public init(configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger,
+                clock: @escaping @Sendable () -> UInt64 = MonotonicClock.nanoseconds) throws {
         self.configuration = configuration
         self.pool = PostgresPool(conninfo: configuration.postgresURL, size: configuration.poolSize, settings: configuration.session)
         self.redis = try RedisClient(url: configuration.redisURL, timeout: configuration.redisTimeoutSeconds)
         self.registry = registry
         self.logger = logger
-        self.security = GatewaySecurity(settings: configuration.security, store: ApiKeyStore(pool: pool))
+        self.security = GatewaySecurity(settings: configuration.security, store: ApiKeyStore(pool: pool), clock: clock)
     }
 
     /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then

@@ -8,12 +8,13 @@ import LiqmapStore
 import LiqmapTesting
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 /// The gateway's API keys, rate limits, CORS and read-only role, through the router against the
 /// test PostgreSQL (a fresh migrated schema per test), a private PostgreSQL for the role, and the
 /// built `liqmap` binary for `liqmap keys`.
-@Suite("Gateway security and limits", .timeLimit(.minutes(3)))
+@Suite("Gateway security and limits", .timeLimit(.minutes(5)))
 struct GatewaySecurityTests {
     static let query = "/v1/liquidations?asset=BTC&from=0&to=1000"
 
@@ -24,12 +25,14 @@ struct GatewaySecurityTests {
         var headers: HTTPFields
     }
 
+    /// A gateway on `schema`; its key cache and rate limiter run on `clock` (a test moves it, so a
+    /// slow, busy machine cannot refill a bucket or expire a cache entry behind the test's back).
     static func gateway(_ schema: TestSchema?, _ security: SecuritySettings, postgresURL: String = TestServers.postgresURL,
-                        role: String? = nil, poolSize: Int = 2) throws -> Gateway {
+                        role: String? = nil, poolSize: Int = 2, clock: ManualClock = ManualClock()) throws -> Gateway {
         try Gateway(configuration: GatewayConfiguration(redisURL: TestServers.redisURL, postgresURL: postgresURL, poolSize: poolSize,
                                                         session: SessionSettings(searchPath: schema?.name, role: role),
                                                         security: security),
-                    registry: Observability.bootstrap(), logger: Logger(label: "test.gateway.security"))
+                    registry: Observability.bootstrap(), logger: Logger(label: "test.gateway.security"), clock: clock.closure)
     }
 
     /// A migrated schema on the test database.
@@ -116,16 +119,18 @@ struct GatewaySecurityTests {
         let schema = try await Self.schema()
         let store = ApiKeyStore(client: schema.client())
         let (id, token) = try await store.create(name: "soon revoked", limit: RateLimit(rate: 100, burst: 100))
+        let clock = ManualClock()
         let uncached = try Self.gateway(schema, Self.required)
-        let cached = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 1, perClientLimit: nil))
+        let cached = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 10, perClientLimit: nil), clock: clock)
         #expect(try await Self.get(uncached, Self.query, Self.apiKey(token.text)).status == 200)
         #expect(try await Self.get(cached, Self.query, Self.apiKey(token.text)).status == 200)
         #expect(try await store.revoke(id: id) == .revoked(name: "soon revoked"))
         #expect(try await Self.get(uncached, Self.query, Self.apiKey(token.text)).status == 401)
-        #expect(try await Self.get(cached, Self.query, Self.apiKey(token.text)).status == 200, "cached for up to 1 s")
-        try await Task.sleep(for: .milliseconds(1100))
+        clock.advance(seconds: 9.9)
+        #expect(try await Self.get(cached, Self.query, Self.apiKey(token.text)).status == 200, "still cached (10 s)")
+        clock.advance(seconds: 0.2)
         let after = try await Self.get(cached, Self.query, Self.apiKey(token.text))
-        #expect(after.status == 401)
+        #expect(after.status == 401, "the cache entry has expired")
         #expect(after.body.contains("unknown or revoked"))
         #expect(try await store.revoke(id: id) == .alreadyRevoked(name: "soon revoked", at: try #require(try await store.list().first?.revokedAt)))
         #expect(try await store.revoke(id: id + 1000) == .noSuchKey)
@@ -143,44 +148,49 @@ struct GatewaySecurityTests {
         try await schema.drop()
     }
 
-    @Test("a key past its rate gets 429 with Retry-After, then recovers; other keys are not affected")
+    @Test("a key past its rate gets 429 with Retry-After, then recovers after it; other keys are not affected")
     func keyRateLimit() async throws {
         let schema = try await Self.schema()
         let store = ApiKeyStore(client: schema.client())
-        let (_, slow) = try await store.create(name: "slow", limit: RateLimit(rate: 1, burst: 2))
-        let (_, other) = try await store.create(name: "other", limit: RateLimit(rate: 1, burst: 2))
-        let gateway = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 10))
+        let (_, slow) = try await store.create(name: "slow", limit: RateLimit(rate: 0.5, burst: 2))
+        let (_, other) = try await store.create(name: "other", limit: RateLimit(rate: 0.5, burst: 2))
+        let clock = ManualClock()
+        let gateway = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 10), clock: clock)
         let answers = try await Self.send(gateway, [
             (Self.query, .get, Self.apiKey(slow.text)), (Self.query, .get, Self.apiKey(slow.text)),
             (Self.query, .get, Self.apiKey(slow.text)), (Self.query, .get, Self.apiKey(other.text)),
             ("/healthz", .get, Self.apiKey(slow.text)),
         ])
         #expect(answers.map(\.status) == [200, 200, 429, 200, 200], "\(answers.map(\.body))")
-        #expect(answers[2].headers[.retryAfter] == "1")
-        #expect(answers[2].body.hasPrefix(#"{"error":{"code":"rate_limited","message":"too many requests for this API key"#), "\(answers[2].body)")
-        try await Task.sleep(for: .milliseconds(1100))
-        #expect(try await Self.get(gateway, Self.query, Self.apiKey(slow.text)).status == 200)
+        #expect(answers[2].headers[.retryAfter] == "2", "one token at 0.5/s")
+        #expect(answers[2].body == #"{"error":{"code":"rate_limited","message":"too many requests for this API key; retry after 2 s"}}"#)
+        #expect(answers[2].headers[.contentType]?.hasPrefix("application/json") == true)
+        clock.advance(seconds: 1.9)
+        #expect(try await Self.get(gateway, Self.query, Self.apiKey(slow.text)).status == 429, "not yet")
+        clock.advance(seconds: 0.1)
+        #expect(try await Self.get(gateway, Self.query, Self.apiKey(slow.text)).status == 200, "after Retry-After seconds")
         try await schema.drop()
     }
 
     @Test("auth off: a client address past the per-client rate gets 429 on a live socket, then recovers")
     func clientRateLimit() async throws {
         let schema = try await Self.schema()
-        let gateway = try Self.gateway(schema, SecuritySettings(perClientLimit: RateLimit(rate: 1, burst: 3)))
+        let clock = ManualClock()
+        let gateway = try Self.gateway(schema, SecuritySettings(perClientLimit: RateLimit(rate: 1, burst: 3)), clock: clock)
         let (first, healthz, later) = try await gateway.application().test(.live) { client in
             var first: [Int] = []
             for _ in 0..<5 { first.append(try await client.execute(uri: Self.query, method: .get) { $0.status.code }) }
             let healthz = try await client.execute(uri: "/healthz", method: .get) { $0.status.code }
             let limited = try await client.execute(uri: Self.query, method: .get) { ($0.status.code, $0.headers[.retryAfter]) }
             #expect(limited.0 == 429 && limited.1 == "1")
-            try await Task.sleep(for: .milliseconds(1100))
+            #expect(gateway.security.limiter.count == 1, "one client address, one bucket")
+            clock.advance(seconds: 1)
             let later = try await client.execute(uri: Self.query, method: .get) { $0.status.code }
             return (first, healthz, later)
         }
         #expect(first == [200, 200, 200, 429, 429])
         #expect(healthz == 200, "the operational routes are not limited")
         #expect(later == 200)
-        #expect(gateway.security.limiter.count == 1, "one client address, one bucket")
         try await schema.drop()
     }
 
@@ -272,9 +282,12 @@ struct GatewaySecurityTests {
         let plain = PostgresClient(conninfo: plainURL, settings: ["options": "-c search_path=plain"])
         #expect(try await Migrator().migrate(plain).applied == Migrations.all.map(\.version))
         #expect(try await admin.query("SELECT count(*) FROM pg_roles WHERE rolname = 'liqmap_reader'").scalar(Int.self) == 0)
+        #expect(try await ReaderRole.status(plain) == .missing)
         // The superuser's migration makes the role; running it again changes nothing.
         #expect(try await Migrator().migrate(admin).applied == Migrations.all.map(\.version))
         #expect(try await admin.query("SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'liqmap_reader'").scalar(String.self) == "false")
+        #expect(try await ReaderRole.status(admin) == .ready)
+        #expect(try await ReaderRole.status(plain) == .notGranted, "plain's schema was migrated before the role existed")
         let (_, token) = try await ApiKeyStore(client: admin).create(name: "reader test", limit: RateLimit(rate: 100, burst: 100))
 
         let gateway = try Self.gateway(nil, Self.required, postgresURL: servers.postgresURL, role: "liqmap_reader", poolSize: 1)
@@ -372,4 +385,15 @@ struct GatewaySecurityTests {
 /// `liqmap keys` could not be run.
 struct KeysCommandFailure: Error, CustomStringConvertible {
     let description: String
+}
+
+/// Monotonic nanoseconds a test moves by hand, for the gateway's key cache and rate limiter.
+final class ManualClock: Sendable {
+    private let value = Mutex<UInt64>(1_000_000_000)
+
+    var now: UInt64 { value.withLock { $0 } }
+
+    func advance(seconds: Double) { value.withLock { $0 += UInt64(seconds * 1e9) } }
+
+    var closure: @Sendable () -> UInt64 { { self.now } }
 }

@@ -37,8 +37,8 @@ public struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddle
 
     /// Whether a request needs a key: its matched route pattern (or, for no route, its path) is under `/v1`.
     /// The pattern decides when there is one, so a path the router normalizes (`//v1/…`) cannot slip by.
-    public static func isGuarded(route: String?, path: String) -> Bool {
-        let route = route ?? path
+    public static func isGuarded(route: String?, path: @autoclosure () -> String) -> Bool {
+        let route = route ?? path()
         return route == "/v1" || route.hasPrefix("/v1/")
     }
 }

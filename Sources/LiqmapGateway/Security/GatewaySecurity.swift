@@ -7,11 +7,13 @@ public struct GatewaySecurity: Sendable {
     public let keys: ApiKeyCache
     public let limiter: RateLimiter
 
-    /// - Parameter store: where keys are looked up (the gateway's pool).
-    public init(settings: SecuritySettings, store: ApiKeyStore) {
+    /// - Parameters:
+    ///   - store: where keys are looked up (the gateway's pool).
+    ///   - clock: monotonic nanoseconds for the key cache and the buckets (tests pass their own).
+    public init(settings: SecuritySettings, store: ApiKeyStore, clock: @escaping @Sendable () -> UInt64 = MonotonicClock.nanoseconds) {
         self.settings = settings
-        self.keys = ApiKeyCache(ttl: settings.keyCacheSeconds) { try await store.grant(for: $0) }
-        self.limiter = RateLimiter()
+        self.keys = ApiKeyCache(ttl: settings.keyCacheSeconds, clock: clock) { try await store.grant(for: $0) }
+        self.limiter = RateLimiter(clock: clock)
     }
 
     /// Adds, in this order and each only when configured: CORS (origins given), auth (`required`),

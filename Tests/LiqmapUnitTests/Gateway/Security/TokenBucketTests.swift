@@ -89,3 +89,15 @@ struct TokenBucketTests {
         #expect(bucket.limit.rate == 1)
     }
 }
+
+@Suite("Monotonic clock")
+struct MonotonicClockTests {
+    @Test("it never goes back and follows real time")
+    func monotonic() async throws {
+        let a = MonotonicClock.nanoseconds()
+        try await Task.sleep(for: .milliseconds(20))
+        let b = MonotonicClock.nanoseconds()
+        #expect(b >= a + 20_000_000)
+        #expect(b - a < 60_000_000_000)
+    }
+}
