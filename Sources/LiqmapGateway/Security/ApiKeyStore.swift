@@ -50,7 +50,10 @@ public struct ApiKeyStore: Sendable {
 
     /// Makes a new key, stores its hash, and returns its id and the key (the only time it exists in full).
     public func create(name: String, limit: RateLimit) async throws -> (id: Int64, token: ApiKeyToken) {
-        guard !name.isEmpty, name.count <= Self.maxNameLength, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // Counted in Unicode scalars, as PostgreSQL's length() counts the CHECK's characters.
+        let scalars = name.unicodeScalars
+        guard !scalars.isEmpty, scalars.count <= Self.maxNameLength, !scalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw InvalidKey(description: "the name must be 1 to \(Self.maxNameLength) characters without control characters")
         }
         guard limit.isValid else { throw InvalidKey(description: "the rate must be > 0 per second and the burst ≥ 1") }
