@@ -27,11 +27,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // C clients, through pkg-config (apt: libhiredis-dev, libpq-dev).
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // zlib (apt: zlib1g-dev): gzip for the gateway's cached bodies.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure core: event model, units, no I/O.
         .target(name: "LiqmapCore", swiftSettings: strict),
@@ -104,8 +107,10 @@ let package = Package(
         .target(
             name: "LiqmapGateway",
             dependencies: [
-                "LiqmapCore", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres",
+                "LiqmapCore", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapBlocking", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -183,6 +188,7 @@ let package = Package(
                 "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", "LiqmapAggregation",
                 "LiqmapAggregator", "LiqmapGateway", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "WSClient", package: "swift-websocket"),
             ],
             swiftSettings: strict
         ),

@@ -264,6 +264,7 @@ public actor ShardAggregator: Service {
             if minute > state.advancedTo {
                 for update in state.engine.advance(before: minute) {
                     for column in update.columns { state.pendingColumns[ColumnID(key: column.key, column: column.column)] = column }
+                    state.foldMarks(update.marks, of: update.key, resolutions: state.engine.resolutions)
                 }
                 state.advancedTo = minute
             }
@@ -276,6 +277,7 @@ public actor ShardAggregator: Service {
         let due = forceCheckpoint || ContinuousClock.now - state.lastCheckpoint > .seconds(options.checkpointSeconds)
         if due {
             work.projectedColumns = state.pendingColumns.keys.sorted().map { state.pendingColumns[$0]! }
+            work.marketColumns = state.pendingMarket.keys.sorted().map { state.pendingMarket[$0]! }
             var newest: [InstrumentResolution: Int64] = [:]
             for c in work.projectedColumns {
                 let k = InstrumentResolution(key: InstrumentKey(venue: c.key.venue, instrument: c.key.instrument), resolution: c.key.resolution)
@@ -310,6 +312,7 @@ public actor ShardAggregator: Service {
         state.pendingAlarms = []
         if due {
             state.pendingColumns = [:]
+            state.pendingMarket = [:]
             state.lastCheckpoint = .now
         }
         if work.retention != nil {
@@ -376,12 +379,39 @@ struct OwnerState: Sendable {
     var maxEventTs: Int64?
     var advancedTo: Int64 = .min
     var pendingColumns: [ColumnID: ProjectedColumn] = [:]
+    /// Price and open interest per (instrument, resolution, column) since the last checkpoint.
+    var pendingMarket: [MarketColumnID: MarketColumn] = [:]
     var pendingAlarms: [(kind: String, detail: String)] = []
     var lastCheckpoint = ContinuousClock.now
     var lastRetention = ContinuousClock.now - .seconds(86_400)
     /// Instruments with liquidations this owner applied; with the engine's books, the instruments
     /// whose rows retention may drop.
     var liquidated = Set<InstrumentKey>()
+}
+
+extension OwnerState {
+    /// Folds an instrument's minute marks into the pending market column of every resolution.
+    mutating func foldMarks(_ marks: [MinuteMark], of key: InstrumentKey, resolutions: [TimeResolution]) {
+        for mark in marks {
+            for resolution in resolutions {
+                let column = resolution.column(containing: mark.minute, of: .m1)
+                let id = MarketColumnID(key: key, resolution: resolution, column: column)
+                if pendingMarket[id] == nil {
+                    pendingMarket[id] = MarketColumn(venue: key.venue, instrument: key.instrument, resolution: resolution, column: column,
+                                                     close: mark.close, high: mark.high, low: mark.low, openInterestUSD: mark.openInterestUSD)
+                } else {
+                    pendingMarket[id]!.fold(close: mark.close, high: mark.high, low: mark.low, openInterestUSD: mark.openInterestUSD)
+                }
+            }
+        }
+    }
+}
+
+struct MarketColumnID: Hashable, Comparable, Sendable {
+    var key: InstrumentKey
+    var resolution: TimeResolution
+    var column: Int64
+    static func < (a: MarketColumnID, b: MarketColumnID) -> Bool { (a.key, a.resolution, a.column) < (b.key, b.resolution, b.column) }
 }
 
 struct ColumnID: Hashable, Comparable, Sendable {

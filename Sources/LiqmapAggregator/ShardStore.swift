@@ -30,6 +30,8 @@ public struct CommitWork: Sendable {
     /// Projected columns to store (latest snapshot per column) and tiles to compact.
     public var projectedColumns: [ProjectedColumn] = []
     public var compactBefore: [(key: InstrumentKey, resolution: TimeResolution, tile: Int64)] = []
+    /// Price line and open interest per column since the last checkpoint (`market_columns`).
+    public var marketColumns: [MarketColumn] = []
     /// The projection engine's state after this read, when a checkpoint is due.
     public var checkpoint: [UInt8]?
     public var alarms: [(kind: String, detail: String)] = []
@@ -225,6 +227,7 @@ public struct ShardStore: Sendable {
                 """)
         }
         for c in work.compactBefore { result.tilesWritten += try compact(conn, c.key, c.resolution, before: c.tile) }
+        try upsertMarket(conn, work.marketColumns)
 
         // 7. Retention: whole tiles older than each resolution's window, and old dedup rows.
         if let r = work.retention, !r.instruments.isEmpty {
@@ -237,6 +240,11 @@ public struct ShardStore: Sendable {
                         """)
                     result.tilesDropped += dropped.affectedRows ?? 0
                 }
+                try conn.query("""
+                    DELETE FROM market_columns t USING unnest(\(venues)::text[], \(names)::text[]) AS k(v, i)
+                    WHERE t.venue = k.v AND t.instrument = k.i AND t.resolution = \(Int(resolution.code))
+                      AND t.col < \(cutoff * TimeResolution.columnsPerTile)
+                    """)
             }
             try conn.query("DELETE FROM applied_batches WHERE shard = \(shard) AND applied_at < now() - make_interval(days => \(r.appliedBatchesDays)::integer)")
         }
@@ -252,7 +260,33 @@ public struct ShardStore: Sendable {
         for a in work.alarms {
             try conn.query("INSERT INTO shard_alarms (shard, kind, detail) VALUES (\(shard), \(a.kind), \(a.detail))")
         }
+
+        // 9. Tell the gateways (delivered at COMMIT, not at all on rollback): which assets and layers changed.
+        if let payload = UpdateNotice(shard: shard, work: work, realizedChanged: result.liquidationsApplied > 0).payload {
+            try conn.query("SELECT pg_notify(\(UpdateNotice.channel), \(payload))")
+        }
         return result
+    }
+
+    /// Upserts market columns: close and open interest replaced, high and low widened (idempotent).
+    /// An unknown open interest travels as -1 in the array literal and is stored as NULL.
+    static func upsertMarket(_ conn: PGConnection, _ columns: [MarketColumn]) throws {
+        for chunk in stride(from: 0, to: columns.count, by: 500) {
+            let cs = columns[chunk..<min(chunk + 500, columns.count)]
+            try conn.query("""
+                INSERT INTO market_columns (venue, instrument, asset, resolution, col, close, high, low, oi_usd, updated_at)
+                SELECT v, i, a, r, c, cl, h, l, NULLIF(o, -1), now() FROM unnest(
+                    \(PGArrayLiteral.text(cs.map(\.venue.rawValue)))::text[], \(PGArrayLiteral.text(cs.map(\.instrument)))::text[],
+                    \(PGArrayLiteral.text(cs.map { InstrumentName.asset(of: $0.instrument) }))::text[],
+                    \(PGArrayLiteral.integers(cs.map { Int($0.resolution.code) }))::smallint[], \(PGArrayLiteral.integers(cs.map(\.column)))::bigint[],
+                    \(PGArrayLiteral.doubles(cs.map(\.close)))::float8[], \(PGArrayLiteral.doubles(cs.map(\.high)))::float8[],
+                    \(PGArrayLiteral.doubles(cs.map(\.low)))::float8[], \(PGArrayLiteral.doubles(cs.map { o in o.openInterestUSD.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? -1 }))::float8[])
+                    AS x(v, i, a, r, c, cl, h, l, o)
+                ON CONFLICT (venue, instrument, resolution, col) DO UPDATE SET close = EXCLUDED.close,
+                    high = GREATEST(market_columns.high, EXCLUDED.high), low = LEAST(market_columns.low, EXCLUDED.low),
+                    oi_usd = COALESCE(EXCLUDED.oi_usd, market_columns.oi_usd), updated_at = now()
+                """)
+        }
     }
 
     /// Writes tile rows in one statement per 200 (an `unnest` of arrays, values bound as parameters).

@@ -13,6 +13,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host: String = "127.0.0.1"
     @Option(help: "PostgreSQL sessions in the pool.") var poolSize: Int = 4
     @Option(help: "PostgreSQL statement timeout, ms.") var statementTimeout: Int = 2000
+    @Option(help: "Projection model parameters, JSON (default Config/model.json when present, else built-in): the leverage tiers of leverage=.") var model: String?
     @OptionGroup var security: GatewaySecurityOptions
     @OptionGroup var connection: ConnectionOptions
 
@@ -29,12 +30,13 @@ struct GatewayCommand: AsyncParsableCommand {
         let gateway = try Gateway(
             configuration: GatewayConfiguration(
                 host: host, port: port, redisURL: settings.redisURL, postgresURL: settings.postgresURL, poolSize: poolSize,
-                session: SessionSettings(statementTimeoutMs: statementTimeout, role: security.dbRole), security: securitySettings),
+                session: SessionSettings(statementTimeoutMs: statementTimeout, role: security.dbRole), model: try ModelFiles.parameters(explicit: model),
+                security: securitySettings),
             registry: Observability.bootstrap(), logger: logger)
         logger.info("gateway starting", metadata: ["address": "http://\(host):\(port)", "pool": "\(poolSize)",
                                                    "auth": "\(securitySettings.auth.rawValue)", "rate_limit": "\(security.rateLimitDescription)",
                                                    "cors_origins": "\(security.corsOrigins.count)", "db_role": "\(security.dbRole ?? "none")"])
-        let group = ServiceGroup(services: [gateway.application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: gateway.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

@@ -1,3 +1,5 @@
+import LiqmapAggregation
+
 /// Where the gateway listens and what it reads from.
 public struct GatewayConfiguration: Sendable {
     public var host: String
@@ -10,11 +12,13 @@ public struct GatewayConfiguration: Sendable {
     public var session: SessionSettings
     /// Socket timeout of the Redis readiness check, seconds.
     public var redisTimeoutSeconds: Double
+    /// The projection model's parameters (its leverage tiers name the `leverage=` filter values).
+    public var model: ModelParameters
     /// API keys, rate limits, CORS.
     public var security: SecuritySettings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, redisURL: String, postgresURL: String, poolSize: Int = 4,
-                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2,
+                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2, model: ModelParameters = ModelParameters(),
                 security: SecuritySettings = SecuritySettings()) {
         self.host = host
         self.port = port
@@ -23,6 +27,7 @@ public struct GatewayConfiguration: Sendable {
         self.poolSize = poolSize
         self.session = session
         self.redisTimeoutSeconds = redisTimeoutSeconds
+        self.model = model
         self.security = security
     }
 }

@@ -55,6 +55,31 @@ public final class PGConnection {
         prepared.insert(name)
     }
 
+    /// Notifications received on this session (after `LISTEN`): those already read, else those
+    /// arriving within `waitMs` (0 = just check). Throws a `connection` error when the socket is gone.
+    public func notifications(waitMs: Int32) throws(PostgresError) -> [(channel: String, payload: String)] {
+        var out = drainNotifications()
+        if !out.isEmpty { return out }
+        let fd = PQsocket(conn)
+        guard fd >= 0 else { throw PostgresError(.connection, "the session has no socket") }
+        var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&waiting, 1, waitMs)
+        guard ready > 0 else { return [] }
+        guard PQconsumeInput(conn) == 1 else { throw PostgresError(.connection, Self.trim(String(cString: PQerrorMessage(conn)))) }
+        guard isAlive else { throw PostgresError(.connection, "the session ended") }
+        out = drainNotifications()
+        return out
+    }
+
+    private func drainNotifications() -> [(channel: String, payload: String)] {
+        var out: [(channel: String, payload: String)] = []
+        while let notice = PQnotifies(conn) {
+            out.append((String(cString: notice.pointee.relname), String(cString: notice.pointee.extra)))
+            PQfreemem(notice)
+        }
+        return out
+    }
+
     /// Whether `name` is prepared on this connection.
     public func isPrepared(_ name: String) -> Bool { prepared.contains(name) }
 

@@ -28,5 +28,6 @@ public enum Migrations {
         m0001Foundation,
         m0002Aggregation,
         m0003ApiKeys,
+        m0004Market,
     ]
 }

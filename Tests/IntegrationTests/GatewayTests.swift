@@ -208,7 +208,7 @@ struct GatewayTests {
         #expect(body.contains(message), "\(body)")
     }
 
-    @Test("unknown routes and wrong methods are a 404 in the error shape")
+    @Test("unknown routes are a 404, other methods on known routes a 405 with Allow, in the error shape")
     func notFound() async throws {
         let gateway = try Self.gateway(schema: nil, postgresURL: Self.closedPostgres, redisURL: Self.closedRedis)
         let (status, body, type) = try await Self.get(gateway, "/v1/nothing?x=1")
@@ -216,8 +216,12 @@ struct GatewayTests {
         #expect(type.hasPrefix("application/json"))
         #expect(body == #"{"error":{"code":"not_found","message":"no route GET /v1/nothing"}}"#)
         let (postStatus, postBody, _) = try await Self.get(gateway, "/v1/liquidations", method: .post)
-        #expect(postStatus == 404)
-        #expect(postBody == #"{"error":{"code":"not_found","message":"no route POST /v1/liquidations"}}"#)
+        #expect(postStatus == 405)
+        #expect(postBody == #"{"error":{"code":"method_not_allowed","message":"POST is not allowed on /v1/liquidations"}}"#)
+        let (tileStatus, _, _) = try await Self.get(gateway, "/v1/tiles/BTC/okx/realized/1h/5", method: .delete)
+        #expect(tileStatus == 405)
+        let (otherStatus, _, _) = try await Self.get(gateway, "/v1/nothing", method: .post)
+        #expect(otherStatus == 404)
     }
 
     @Test("a database failure is a 503 with a message, never a 500")

@@ -25,6 +25,16 @@ public struct WindowPlan: Sendable, Hashable {
         self.lastColumn = resolution.column(ts: to - 1)
     }
 
+    /// Plans `[from, to)` at a given resolution.
+    public init(from: Int64, to: Int64, resolution: TimeResolution) {
+        precondition(to > from, "an empty window")
+        self.from = from
+        self.to = to
+        self.resolution = resolution
+        self.firstColumn = resolution.column(ts: from)
+        self.lastColumn = resolution.column(ts: to - 1)
+    }
+
     /// Number of columns in the view.
     public var columnCount: Int64 { lastColumn - firstColumn + 1 }
 

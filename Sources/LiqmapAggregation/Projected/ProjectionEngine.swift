@@ -19,6 +19,33 @@ public struct ProjectionUpdate: Sendable, Hashable {
     public var key: InstrumentKey
     public var steps: [MinuteStep]
     public var columns: [ProjectedColumn]
+    /// The mark price and open interest of each stepped minute that had a price.
+    public var marks: [MinuteMark] = []
+}
+
+/// One minute's mark price range and open interest of an instrument (the price line of the views).
+public struct MinuteMark: Sendable, Hashable {
+    public var minute: Int64
+    public var close: Double
+    public var high: Double
+    public var low: Double
+    /// Open interest in USD: the summary's own USD figure, else its base units × the close.
+    public var openInterestUSD: Double?
+
+    public init(minute: Int64, close: Double, high: Double, low: Double, openInterestUSD: Double?) {
+        self.minute = minute
+        self.close = close
+        self.high = high
+        self.low = low
+        self.openInterestUSD = openInterestUSD
+    }
+
+    /// The mark of a summary with a close; nil without one.
+    public init?(_ summary: MinuteSummary) {
+        guard let close = summary.markClose, close > 0, close.isFinite else { return nil }
+        self.init(minute: summary.minute, close: close, high: max(summary.markHigh ?? close, close), low: min(summary.markLow ?? close, close),
+                  openInterestUSD: summary.openInterestUSD ?? summary.openInterestBase.map { $0 * close })
+    }
 }
 
 /// The projected layer of one shard: a `MinuteSummaryBuilder` and a `LiquidationBook` per venue
@@ -73,14 +100,17 @@ public struct ProjectionEngine: Sendable, Hashable, Codable {
             // walked minute by minute: only the last `maxCatchUpMinutes` are, the rest is one gap.
             first = max(first, minute - Self.maxCatchUpMinutes)
             var steps: [MinuteStep] = []
+            var marks: [MinuteMark] = []
             var columns: [TileKey: [UInt8: ProjectedColumn]] = [:]
             for m in first..<minute {
-                steps.append(book.advance(byMinute.removeValue(forKey: m) ?? MinuteSummary(minute: m)))
+                let summary = byMinute.removeValue(forKey: m) ?? MinuteSummary(minute: m)
+                if let mark = MinuteMark(summary) { marks.append(mark) }
+                steps.append(book.advance(summary))
                 for column in book.projectedColumns(resolutions: resolutions) { columns[column.key, default: [:]][column.column] = column }
             }
             books[key] = book
             let ordered = columns.keys.sorted().flatMap { tile in columns[tile]!.keys.sorted().map { columns[tile]![$0]! } }
-            updates.append(ProjectionUpdate(key: key, steps: steps, columns: ordered))
+            updates.append(ProjectionUpdate(key: key, steps: steps, columns: ordered, marks: marks))
         }
         return updates
     }

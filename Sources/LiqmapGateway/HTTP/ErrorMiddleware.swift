@@ -22,6 +22,12 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as APIError:
             return error.response
         case let error as any HTTPResponseError:
+            // A known route asked with another method: 405 with `Allow`, not 404.
+            if error.status.code == 404, request.method != .get, QueryCheck.isRoute(request.uri.path) {
+                var response = APIError.framework(statusCode: 405, method: request.method.rawValue, path: request.uri.path).response
+                response.headers[.allow] = "GET"
+                return response
+            }
             return APIError.framework(statusCode: error.status.code, method: request.method.rawValue, path: request.uri.path).response
         default:
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])

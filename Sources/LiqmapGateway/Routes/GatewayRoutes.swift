@@ -21,6 +21,7 @@ struct GatewayRoutes: Sendable {
         router.get("/openapi.json") { _, _ in JSONResponse.make(json: OpenAPIDocument.json) }
         router.get("/v1/liquidations") { request, context in
             let parameters = request.uri.queryParameters
+            try QueryCheck.only("/v1/liquidations", names: parameters.map { String($0.key) })
             let query = try LiquidationRequest.parse { parameters.get($0) }
             let summary: LiquidationSummary
             do {

@@ -4,29 +4,6 @@ import Testing
 
 @Suite("Aggregation: consensus score and accuracy metrics")
 struct AggregationConsensusAccuracyTests {
-    // A has a cluster at row 3; B at rows 3 and 4 (its median is 0); C is flat (nothing above its median).
-    static let densities: [Venue: [Int32: Double]] = [
-        .binance: [1: 10, 2: 10, 3: 100, 4: 10, 5: 10],
-        .bybit: [3: 50, 4: 5],
-        .okx: [1: 1, 2: 1, 3: 1, 4: 1, 5: 1],
-        .deribit: [:],  // no data: takes no part
-    ]
-
-    @Test("the share of venues whose band is above their own median")
-    func consensus() {
-        let s = ConsensusScore.scores(Self.densities)
-        #expect(s == [1: 0, 2: 0, 3: 2.0 / 3, 4: 1.0 / 3, 5: 0])
-        let weighted = ConsensusScore.scores(Self.densities, weights: [.binance: 2])
-        #expect(weighted[3] == 0.75 && weighted[4] == 0.25)
-        // With the top-quintile threshold, B's row 4 (5 of 55) no longer counts: B's 80 % value is 5.
-        let strict = ConsensusScore.scores(Self.densities, quantile: 0.8)
-        #expect(strict[3] == 2.0 / 3 && strict[4] == 0)
-        #expect(ConsensusScore.scores([:]).isEmpty)
-        // "Above the median" is strict: a lone band is its own median, so it is not a cluster.
-        #expect(ConsensusScore.scores([.okx: [7: 3]]) == [7: 0])
-        #expect(ConsensusScore.scores([.okx: [7: 3, 8: 1]]) == [7: 1, 8: 0])  // lower median of [1, 3] is 1
-    }
-
     @Test("pairwise cosine: same shape 1, disjoint 0")
     func cosine() {
         #expect(ConsensusScore.meanPairwiseCosine([.binance: [1: 1, 2: 2], .okx: [1: 10, 2: 20]]).map { abs($0 - 1) < 1e-12 } == true)
