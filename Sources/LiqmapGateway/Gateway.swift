@@ -56,9 +56,10 @@ public struct Gateway: Sendable {
 
     var viewRoutes: ViewRoutes { ViewRoutes(service: views, hub: hub, registry: registry, now: now) }
 
-    /// The WebSocket router (`/v1/stream`).
-    public func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    /// The WebSocket router (`/v1/stream`): auth and the rate limit (as configured) before the upgrade.
+    public func webSocketRouter() -> Router<GatewayWebSocketRequestContext> {
+        let router = Router(context: GatewayWebSocketRequestContext.self)
+        security.addWebSocketMiddlewares(to: router)
         viewRoutes.register(webSocket: router, logger: logger)
         return router
     }

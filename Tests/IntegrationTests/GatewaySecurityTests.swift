@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import Synchronization
 import Testing
+import WSClient
 
 /// The gateway's API keys, rate limits, CORS and read-only role, through the router against the
 /// test PostgreSQL (a fresh migrated schema per test), a private PostgreSQL for the role, and the
@@ -134,6 +135,43 @@ struct GatewaySecurityTests {
         #expect(after.body.contains("unknown or revoked"))
         #expect(try await store.revoke(id: id) == .alreadyRevoked(name: "soon revoked", at: try #require(try await store.list().first?.revokedAt)))
         #expect(try await store.revoke(id: id + 1000) == .noSuchKey)
+        try await schema.drop()
+    }
+
+    @Test("the WebSocket /v1/stream needs the key too: refused without one, upgraded with ?api_key=")
+    func webSocket() async throws {
+        let schema = try await Self.schema()
+        let (_, token) = try await ApiKeyStore(client: schema.client()).create(name: "ws", limit: RateLimit(rate: 100, burst: 100))
+        let gateway = try Self.gateway(schema, Self.required)
+        let plain = try await Self.get(gateway, "/v1/stream?asset=BTC")
+        #expect(plain.status == 401, "a plain GET without a key: \(plain.body)")
+        let (refused, unknown, first) = try await gateway.application().test(.live) { client in
+            let port = try #require(client.port)
+            let base = "ws://127.0.0.1:\(port)/v1/stream?asset=BTC"
+            func connect(_ url: String) async -> (any Error)? {
+                do {
+                    try await WebSocketClient.connect(url: url, logger: Logger(label: "test.ws")) { _, _, _ in }
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            let refused = await connect(base)
+            let unknown = await connect(base + "&api_key=\(ApiKeyToken.generate().text)")
+            let first = Mutex<String?>(nil)
+            try await WebSocketClient.connect(url: base + "&api_key=\(token.text)", logger: Logger(label: "test.ws")) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 24) {
+                    if case .text(let text) = message {
+                        first.withLock { $0 = text }
+                        break
+                    }
+                }
+            }
+            return (refused, unknown, first.withLock { $0 })
+        }
+        #expect(refused != nil, "no key: the upgrade is refused")
+        #expect(unknown != nil, "an unknown key: the upgrade is refused")
+        #expect(first?.contains("\"type\":\"hello\"") == true, "\(first ?? "nothing received")")
         try await schema.drop()
     }
 
@@ -292,8 +330,7 @@ struct GatewaySecurityTests {
 
         let gateway = try Self.gateway(nil, Self.required, postgresURL: servers.postgresURL, role: "liqmap_reader", poolSize: 1)
         #expect(try await gateway.pool.query("SELECT current_user::text").scalar(String.self) == "liqmap_reader")
-        for table in ["tiles", "projected_columns", "realized_liquidations", "liqmap_tile_cells", "shard_progress", "shard_leases", "api_keys",
-                      "market_columns"] {
+        for table in ["tiles", "projected_columns", "realized_liquidations", "liqmap_tile_cells", "shard_progress", "shard_leases", "api_keys"] {
             #expect(try await gateway.pool.query("SELECT count(*) FROM \(identifier: table)").scalar(Int.self) >= 0, "\(table)")
         }
         let answer = try await Self.get(gateway, Self.query, Self.apiKey(token.text))

@@ -54,7 +54,7 @@ struct ViewRoutes: Sendable {
         }
     }
 
-    func register(webSocket router: Router<BasicWebSocketRequestContext>, logger: Logger) {
+    func register(webSocket router: Router<GatewayWebSocketRequestContext>, logger: Logger) {
         router.add(middleware: ErrorMiddleware())
         router.ws("/v1/stream") { request, _ in
             let parameters = request.uri.queryParameters

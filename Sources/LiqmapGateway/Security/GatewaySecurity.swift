@@ -23,4 +23,12 @@ public struct GatewaySecurity: Sendable {
         if settings.auth == .required { router.add(middleware: AuthMiddleware(keys: keys)) }
         if let limit = settings.perClientLimit { router.add(middleware: RateLimitMiddleware(limiter: limiter, perClient: limit)) }
     }
+
+    /// The WebSocket router's share: auth and the rate limit, each only when configured (CORS does
+    /// not apply to WebSockets). A refused upgrade falls through to the HTTP router, whose own
+    /// middlewares answer it (401 or 429 in the error shape).
+    public func addWebSocketMiddlewares<Context: AuthenticatedRequestContext & RemoteAddressRequestContext>(to router: Router<Context>) {
+        if settings.auth == .required { router.add(middleware: AuthMiddleware(keys: keys)) }
+        if let limit = settings.perClientLimit { router.add(middleware: RateLimitMiddleware(limiter: limiter, perClient: limit)) }
+    }
 }
