@@ -330,7 +330,8 @@ struct GatewaySecurityTests {
 
         let gateway = try Self.gateway(nil, Self.required, postgresURL: servers.postgresURL, role: "liqmap_reader", poolSize: 1)
         #expect(try await gateway.pool.query("SELECT current_user::text").scalar(String.self) == "liqmap_reader")
-        for table in ["tiles", "projected_columns", "realized_liquidations", "liqmap_tile_cells", "shard_progress", "shard_leases", "api_keys"] {
+        for table in ["tiles", "projected_columns", "realized_liquidations", "liqmap_tile_cells", "shard_progress", "shard_leases", "api_keys",
+                      "market_columns"] {
             #expect(try await gateway.pool.query("SELECT count(*) FROM \(identifier: table)").scalar(Int.self) >= 0, "\(table)")
         }
         let answer = try await Self.get(gateway, Self.query, Self.apiKey(token.text))
@@ -350,6 +351,13 @@ struct GatewaySecurityTests {
                 #expect(error.sqlState == "42501", "\(error)")
             }
         }
+        // A database that had migration 4 before 3 (4 was released first): 3 grants market_columns itself.
+        try await admin.query("CREATE SCHEMA early")
+        let early = PostgresClient(conninfo: servers.postgresURL, settings: ["options": "-c search_path=early"])
+        let all = Migrations.all
+        _ = try await Migrator(migrations: all.filter { $0.version != 3 }).migrate(early)
+        #expect(try await Migrator().migrate(early).applied == [3])
+        #expect(try await admin.query("SELECT has_table_privilege('liqmap_reader', 'early.market_columns', 'SELECT')").scalar(Bool.self))
         // A table a later migration creates is readable too (default privileges).
         try await admin.query("CREATE TABLE later_table (n int)")
         #expect(try await gateway.pool.query("SELECT count(*) FROM later_table").scalar(Int.self) == 0)

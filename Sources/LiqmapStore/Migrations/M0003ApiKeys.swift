@@ -20,7 +20,7 @@ extension Migrations {
 
         -- The gateway's read-only role: NOLOGIN (a login role that is a member switches to it, e.g.
         -- `--db-role liqmap_reader`), USAGE on this schema, SELECT on what the gateway reads, and on
-        -- the tables later migrations create here. Roles belong to the whole server: another database
+        -- the tables later migrations create here (by the same migrating role). Roles belong to the whole server: another database
         -- or schema may have made it already. A migrating role that may not create roles gets a
         -- NOTICE and the migration goes on; the role's owner can run this part later.
         DO $$
@@ -39,6 +39,11 @@ extension Migrations {
                 EXECUTE format('GRANT USAGE ON SCHEMA %I TO liqmap_reader', current_schema());
                 GRANT SELECT ON tiles, projected_columns, realized_liquidations, liqmap_tile_cells, shard_progress, shard_leases, api_keys
                     TO liqmap_reader;
+                -- A database that had migration 4 before this one (4 was released first) has market_columns
+                -- already; on a new one the default privileges below cover it.
+                IF to_regclass('market_columns') IS NOT NULL THEN
+                    GRANT SELECT ON market_columns TO liqmap_reader;
+                END IF;
                 EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT ON TABLES TO liqmap_reader', current_schema());
             EXCEPTION
                 WHEN insufficient_privilege THEN
