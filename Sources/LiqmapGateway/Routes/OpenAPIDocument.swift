@@ -83,6 +83,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "The merged heatmap of one asset: time columns × price rows, per-venue breakdown and consensus per price row",
         "operationId": "getHeatmap",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -375,6 +387,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -385,6 +403,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "The current projected liquidation levels around the last price, with per-venue shares, consensus and magnet zones",
         "operationId": "getLevels",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -516,6 +546,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -526,6 +562,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "One stored tile: the venue's instruments of the asset added up (or one instrument's), as stored in PostgreSQL",
         "operationId": "getTile",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -667,6 +715,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -677,6 +731,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "WebSocket: new heatmap columns, level changes and alerts as the aggregators commit (JSON text messages; docs/API.md)",
         "operationId": "getStream",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -826,6 +892,12 @@ public enum OpenAPIDocument {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
           }
         }
       }
