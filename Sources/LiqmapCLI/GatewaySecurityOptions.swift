@@ -10,10 +10,10 @@ struct GatewaySecurityOptions: ParsableArguments {
     var authCacheTtl: Double = 10
 
     @Option(help: "Requests per second per client address when auth is off; 0 switches rate limiting off (per-key limits too).")
-    var rateLimit: Double = 50
+    var rateLimit: Double = SecuritySettings.defaultPerClientLimit.rate
 
     @Option(help: "Burst per client address (bucket size) when auth is off.")
-    var burst: Int = 100
+    var burst: Int = SecuritySettings.defaultPerClientLimit.burst
 
     @Option(name: .customLong("cors-origin"), help: "A browser origin allowed by CORS, e.g. https://a.example (repeatable; default: none, no CORS headers).")
     var corsOrigins: [String] = []

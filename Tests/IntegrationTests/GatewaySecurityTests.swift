@@ -193,7 +193,8 @@ struct GatewaySecurityTests {
         let (_, slow) = try await store.create(name: "slow", limit: RateLimit(rate: 0.5, burst: 2))
         let (_, other) = try await store.create(name: "other", limit: RateLimit(rate: 0.5, burst: 2))
         let clock = ManualClock()
-        let gateway = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 10), clock: clock)
+        let gateway = try Self.gateway(schema, SecuritySettings(auth: .required, keyCacheSeconds: 10,
+                                                                perClientLimit: SecuritySettings.defaultPerClientLimit), clock: clock)
         let answers = try await Self.send(gateway, [
             (Self.query, .get, Self.apiKey(slow.text)), (Self.query, .get, Self.apiKey(slow.text)),
             (Self.query, .get, Self.apiKey(slow.text)), (Self.query, .get, Self.apiKey(other.text)),

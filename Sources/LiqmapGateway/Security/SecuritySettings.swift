@@ -1,6 +1,7 @@
 /// The gateway's security and limits: API keys on `/v1` or not, the key cache's lifetime, the
-/// per-client rate limit, and the CORS origins. The defaults suit a local run: no auth, 50 requests/s
-/// (burst 100) per client address, no CORS.
+/// per-client rate limit, and the CORS origins. This type's defaults switch everything off (for
+/// gateways built in process: tests, `liqmap bench gateway`); `liqmap gateway`'s flags default to
+/// no auth, ``defaultPerClientLimit`` per client address and no CORS.
 public struct SecuritySettings: Sendable, Equatable {
     /// Whether `/v1` needs an API key.
     public enum AuthMode: String, Sendable, CaseIterable {
@@ -19,7 +20,10 @@ public struct SecuritySettings: Sendable, Equatable {
     /// The browser origins CORS allows; empty: no CORS headers at all.
     public var cors: CORSPolicy
 
-    public init(auth: AuthMode = .none, keyCacheSeconds: Double = 10, perClientLimit: RateLimit? = RateLimit(rate: 50, burst: 100),
+    /// What `liqmap gateway` limits each client address to when auth is off: 50 requests/s, burst 100.
+    public static let defaultPerClientLimit = RateLimit(rate: 50, burst: 100)
+
+    public init(auth: AuthMode = .none, keyCacheSeconds: Double = 10, perClientLimit: RateLimit? = nil,
                 cors: CORSPolicy = .closed) {
         self.auth = auth
         self.keyCacheSeconds = keyCacheSeconds

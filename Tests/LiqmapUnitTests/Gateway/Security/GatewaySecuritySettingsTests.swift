@@ -25,12 +25,17 @@ struct GatewaySecuritySettingsTests {
         await #expect(throws: LiqmapSettings.InvalidSetting.self) { try await LiqmapSettings.load(environment: ["LIQMAP_GATEWAY_AUTH": "on"]) }
     }
 
-    @Test("the defaults: auth off, 50/s burst 100 per client, no CORS, 10 s key cache")
-    func defaults() {
+    @Test("the defaults: in process everything off; liqmap gateway: auth off, 50/s burst 100 per client, no CORS, 10 s key cache")
+    func defaults() throws {
         let settings = SecuritySettings()
         #expect(settings.auth == .none && settings.keyCacheSeconds == 10)
-        #expect(settings.perClientLimit == RateLimit(rate: 50, burst: 100))
+        #expect(settings.perClientLimit == nil, "tests and in-process benchmarks are not limited unless they ask")
         #expect(settings.cors.origins.isEmpty)
+        let command = try #require(try LiqmapCommand.parseAsRoot(["gateway"]) as? GatewayCommand)
+        let cli = try command.security.settings(auth: "none")
+        #expect(cli.auth == .none && cli.keyCacheSeconds == 10 && cli.cors.origins.isEmpty)
+        #expect(cli.perClientLimit == RateLimit(rate: 50, burst: 100))
+        #expect(command.security.dbRole == nil)
     }
 
     @Test("the gateway's security flags parse into settings; --rate-limit 0 switches the limiter off")
