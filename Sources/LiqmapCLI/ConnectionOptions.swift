@@ -15,8 +15,9 @@ struct ConnectionOptions: ParsableArguments {
     var configFile: String?
 
     /// The resolved settings: flags, then environment, then the config file, then defaults.
-    func settings() async throws -> LiqmapSettings {
-        var flags: [String: String] = [:]
+    /// `extra` holds a command's own flags that are also settings (`["gateway.auth": "required"]`).
+    func settings(extra: [String: String] = [:]) async throws -> LiqmapSettings {
+        var flags = extra
         if let redisURL { flags["redis.url"] = redisURL }
         if let postgresURL { flags["postgres.url"] = postgresURL }
         do {

@@ -14,6 +14,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL sessions in the pool.") var poolSize: Int = 4
     @Option(help: "PostgreSQL statement timeout, ms.") var statementTimeout: Int = 2000
     @Option(help: "Projection model parameters, JSON (default Config/model.json when present, else built-in): the leverage tiers of leverage=.") var model: String?
+    @OptionGroup var security: GatewaySecurityOptions
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -23,14 +24,18 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await connection.settings()
+        let settings = try await connection.settings(extra: security.settingFlags)
         let logger = makeLogger("liqmap.gateway", settings: settings)
+        let securitySettings = try security.settings(auth: settings.gatewayAuth)
         let gateway = try Gateway(
             configuration: GatewayConfiguration(
                 host: host, port: port, redisURL: settings.redisURL, postgresURL: settings.postgresURL, poolSize: poolSize,
-                session: SessionSettings(statementTimeoutMs: statementTimeout), model: try ModelFiles.parameters(explicit: model)),
+                session: SessionSettings(statementTimeoutMs: statementTimeout, role: security.dbRole), model: try ModelFiles.parameters(explicit: model),
+                security: securitySettings),
             registry: Observability.bootstrap(), logger: logger)
-        logger.info("gateway starting", metadata: ["address": "http://\(host):\(port)", "pool": "\(poolSize)"])
+        logger.info("gateway starting", metadata: ["address": "http://\(host):\(port)", "pool": "\(poolSize)",
+                                                   "auth": "\(securitySettings.auth.rawValue)", "rate_limit": "\(security.rateLimitDescription)",
+                                                   "cors_origins": "\(security.corsOrigins.count)", "db_role": "\(security.dbRole ?? "none")"])
         let group = ServiceGroup(services: gateway.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

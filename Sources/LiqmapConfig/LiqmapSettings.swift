@@ -11,24 +11,28 @@ import SystemPackage
 ///   - `cluster.shards` → `LIQMAP_CLUSTER_SHARDS` (int ≥ 1, default 2): aggregator shard count
 ///   - `streams.max_length` → `LIQMAP_STREAMS_MAX_LENGTH` (int ≥ 1000, default 1000000): approximate cap per shard stream
 ///   - `log.level` → `LIQMAP_LOG_LEVEL` (trace|debug|info|notice|warning|error|critical, default info)
+///   - `gateway.auth` → `LIQMAP_GATEWAY_AUTH` (none|required, default none): whether the gateway's `/v1` needs an API key
 public struct LiqmapSettings: Sendable, Hashable {
     public var redisURL: String
     public var postgresURL: String
     public var shards: Int
     public var streamMaxLength: Int
     public var logLevel: String
+    /// `none` or `required`.
+    public var gatewayAuth: String
 
     /// The built-in defaults (kept equal to `Config/liqmap.json` by a test).
     public static let defaults = LiqmapSettings(
         redisURL: "redis://127.0.0.1:6379", postgresURL: "postgresql://127.0.0.1:5432/liqmap",
-        shards: 2, streamMaxLength: 1_000_000, logLevel: "info")
+        shards: 2, streamMaxLength: 1_000_000, logLevel: "info", gatewayAuth: "none")
 
-    public init(redisURL: String, postgresURL: String, shards: Int, streamMaxLength: Int, logLevel: String) {
+    public init(redisURL: String, postgresURL: String, shards: Int, streamMaxLength: Int, logLevel: String, gatewayAuth: String = "none") {
         self.redisURL = redisURL
         self.postgresURL = postgresURL
         self.shards = shards
         self.streamMaxLength = streamMaxLength
         self.logLevel = logLevel
+        self.gatewayAuth = gatewayAuth
     }
 
     /// A setting that is present but unusable.
@@ -39,6 +43,7 @@ public struct LiqmapSettings: Sendable, Hashable {
     }
 
     static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let gatewayAuthModes: Set<String> = ["none", "required"]
 
     /// Reads the settings from a reader (keys as documented on the type) and checks them.
     public init(reader: ConfigReader) throws {
@@ -48,11 +53,15 @@ public struct LiqmapSettings: Sendable, Hashable {
         shards = reader.int(forKey: "cluster.shards", default: d.shards)
         streamMaxLength = reader.int(forKey: "streams.max_length", default: d.streamMaxLength)
         logLevel = reader.string(forKey: "log.level", default: d.logLevel)
+        gatewayAuth = reader.string(forKey: "gateway.auth", default: d.gatewayAuth)
         guard redisURL.hasPrefix("redis://") else { throw InvalidSetting(key: "redis.url", reason: "'\(redisURL)' is not a redis:// URL") }
         guard shards >= 1 else { throw InvalidSetting(key: "cluster.shards", reason: "\(shards) is not ≥ 1") }
         guard streamMaxLength >= 1000 else { throw InvalidSetting(key: "streams.max_length", reason: "\(streamMaxLength) is not ≥ 1000") }
         guard Self.logLevels.contains(logLevel) else {
             throw InvalidSetting(key: "log.level", reason: "'\(logLevel)' is not one of \(Self.logLevels.sorted().joined(separator: ", "))")
+        }
+        guard Self.gatewayAuthModes.contains(gatewayAuth) else {
+            throw InvalidSetting(key: "gateway.auth", reason: "'\(gatewayAuth)' is not none or required")
         }
     }
 

@@ -21,10 +21,14 @@ public struct Gateway: Sendable {
     public let views: ViewService
     /// The wall clock, Unix ms (tests pin it).
     public let now: @Sendable () -> Int64
+    /// The auth and rate-limit state shared by all requests.
+    public let security: GatewaySecurity
 
-    /// Throws only for a malformed Redis URL; nothing connects until the first request.
+    /// Throws only for a malformed Redis URL; nothing connects until the first request. `clock`
+    /// (monotonic nanoseconds) drives the key cache and the rate limiter; tests pass their own.
     public init(configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger,
-                now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws {
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMs,
+                clock: @escaping @Sendable () -> UInt64 = MonotonicClock.nanoseconds) throws {
         self.configuration = configuration
         self.pool = PostgresPool(conninfo: configuration.postgresURL, size: configuration.poolSize, settings: configuration.session)
         self.redis = try RedisClient(url: configuration.redisURL, timeout: configuration.redisTimeoutSeconds)
@@ -34,13 +38,16 @@ public struct Gateway: Sendable {
         self.hub = LiveHub()
         self.views = ViewService(reader: ViewReader(pool: pool), cache: cache, model: configuration.model)
         self.now = now
+        self.security = GatewaySecurity(settings: configuration.security, store: ApiKeyStore(pool: pool), clock: clock)
     }
 
-    /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then the routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router: request metrics outermost, then errors to JSON (also for unknown routes), then
+    /// CORS, auth and the rate limit (as configured), then the routes.
+    public func router() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestMetrics(metrics: GatewayMetrics(registry: registry)))
         router.add(middleware: ErrorMiddleware())
+        security.addMiddlewares(to: router)
         GatewayRoutes(readiness: ReadinessProbe(redis: redis, pool: pool), liquidations: LiquidationReader(pool: pool),
                       registry: registry).register(on: router)
         viewRoutes.register(on: router)
@@ -49,9 +56,10 @@ public struct Gateway: Sendable {
 
     var viewRoutes: ViewRoutes { ViewRoutes(service: views, hub: hub, registry: registry, now: now) }
 
-    /// The WebSocket router (`/v1/stream`).
-    public func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    /// The WebSocket router (`/v1/stream`): auth and the rate limit (as configured) before the upgrade.
+    public func webSocketRouter() -> Router<GatewayWebSocketRequestContext> {
+        let router = Router(context: GatewayWebSocketRequestContext.self)
+        security.addWebSocketMiddlewares(to: router)
         viewRoutes.register(webSocket: router, logger: logger)
         return router
     }

@@ -14,9 +14,12 @@ public struct GatewayConfiguration: Sendable {
     public var redisTimeoutSeconds: Double
     /// The projection model's parameters (its leverage tiers name the `leverage=` filter values).
     public var model: ModelParameters
+    /// API keys, rate limits, CORS.
+    public var security: SecuritySettings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, redisURL: String, postgresURL: String, poolSize: Int = 4,
-                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2, model: ModelParameters = ModelParameters()) {
+                session: SessionSettings = SessionSettings(), redisTimeoutSeconds: Double = 2, model: ModelParameters = ModelParameters(),
+                security: SecuritySettings = SecuritySettings()) {
         self.host = host
         self.port = port
         self.redisURL = redisURL
@@ -25,5 +28,6 @@ public struct GatewayConfiguration: Sendable {
         self.session = session
         self.redisTimeoutSeconds = redisTimeoutSeconds
         self.model = model
+        self.security = security
     }
 }

@@ -27,6 +27,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         m0001Foundation,
         m0002Aggregation,
+        m0003ApiKeys,
         m0004Market,
     ]
 }

@@ -5,16 +5,30 @@ public struct APIError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Headers the answer carries besides its content type (`Retry-After`, `WWW-Authenticate`).
+    public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, code: String, message: String) {
+    public init(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     /// 400: a parameter the client sent (or left out) is wrong; `message` names it.
     public static func badRequest(_ message: String) -> APIError {
         APIError(status: .badRequest, code: "bad_request", message: message)
+    }
+
+    /// 401: `/v1` needs an API key and the request had none, or one that is unknown or revoked.
+    public static func unauthorized(_ message: String) -> APIError {
+        APIError(status: .unauthorized, code: "unauthorized", message: message,
+                 headers: [.wwwAuthenticate: #"Bearer realm="liqmap""#])
+    }
+
+    /// 429: past the rate limit; `Retry-After` says when a request will be allowed again.
+    public static func rateLimited(retryAfter seconds: Int, _ message: String) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited", message: message, headers: [.retryAfter: "\(seconds)"])
     }
 
     /// 404: no such route.
@@ -48,5 +62,9 @@ public struct APIError: Error, Sendable, Equatable {
     }
 
     /// The response carrying ``json``.
-    public var response: Response { JSONResponse.make(status: status, json: json) }
+    public var response: Response {
+        var response = JSONResponse.make(status: status, json: json)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
 }

@@ -9,7 +9,7 @@ struct GatewayRoutes: Sendable {
     let liquidations: LiquidationReader
     let registry: PrometheusCollectorRegistry
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(json: "{\"status\":\"ok\"}") }
         router.get("/readyz") { _, _ in
             let report = await readiness.check()

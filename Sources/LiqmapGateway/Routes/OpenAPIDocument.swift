@@ -9,13 +9,14 @@ public enum OpenAPIDocument {
   "info": {
     "title": "Liqmap gateway",
     "version": "1.0.0",
-    "description": "Crypto liquidation data across venues. Money is exact: USD amounts are decimal JSON numbers with at most 6 fractional digits, summed from integer micro-dollars. Errors are {\"error\":{\"code\",\"message\"}}; nothing a client sends produces a 500."
+    "description": "Crypto liquidation data across venues. Money is exact: USD amounts are decimal JSON numbers with at most 6 fractional digits, summed from integer micro-dollars. Errors are {\"error\":{\"code\",\"message\"}}; nothing a client sends produces a 500. API keys are needed on /v1 only when the gateway runs with --auth required (docs/API.md, Security); /v1 is rate-limited per key or per client address (429 with Retry-After)."
   },
   "paths": {
     "/v1/liquidations": {
       "get": {
         "summary": "Realized liquidations of one asset in [from, to) by event time, in total and per venue",
         "operationId": "getLiquidations",
+        "security": [{}, { "ApiKeyHeader": [] }, { "BearerAuth": [] }, { "ApiKeyQuery": [] }],
         "parameters": [
           {
             "name": "asset",
@@ -72,6 +73,8 @@ public enum OpenAPIDocument {
             }
           },
           "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "429": { "$ref": "#/components/responses/RateLimited" },
           "503": { "$ref": "#/components/responses/Unavailable" }
         }
       }
@@ -80,6 +83,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "The merged heatmap of one asset: time columns × price rows, per-venue breakdown and consensus per price row",
         "operationId": "getHeatmap",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -372,6 +387,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -382,6 +403,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "The current projected liquidation levels around the last price, with per-venue shares, consensus and magnet zones",
         "operationId": "getLevels",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -513,6 +546,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -523,6 +562,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "One stored tile: the venue's instruments of the asset added up (or one instrument's), as stored in PostgreSQL",
         "operationId": "getTile",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -664,6 +715,12 @@ public enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -674,6 +731,18 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "WebSocket: new heatmap columns, level changes and alerts as the aggregators commit (JSON text messages; docs/API.md)",
         "operationId": "getStream",
+        "security": [
+          {},
+          {
+            "ApiKeyHeader": []
+          },
+          {
+            "BearerAuth": []
+          },
+          {
+            "ApiKeyQuery": []
+          }
+        ],
         "parameters": [
           {
             "name": "asset",
@@ -823,6 +892,12 @@ public enum OpenAPIDocument {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "429": {
+            "$ref": "#/components/responses/RateLimited"
           }
         }
       }
@@ -1319,10 +1394,30 @@ public enum OpenAPIDocument {
         "description": "A parameter is missing or wrong; the message names it.",
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
       },
+      "Unauthorized": {
+        "description": "With --auth required: no API key, or one that is malformed, unknown or revoked (code unauthorized).",
+        "headers": { "WWW-Authenticate": { "schema": { "type": "string", "example": "Bearer realm=\"liqmap\"" } } },
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+      },
+      "RateLimited": {
+        "description": "Past the rate limit of the API key or the client address (code rate_limited).",
+        "headers": {
+          "Retry-After": {
+            "description": "Whole seconds until a request is allowed again, at least 1.",
+            "schema": { "type": "integer", "minimum": 1 }
+          }
+        },
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+      },
       "Unavailable": {
         "description": "PostgreSQL failed or timed out (code unavailable); retry later.",
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
       }
+    },
+    "securitySchemes": {
+      "ApiKeyHeader": { "type": "apiKey", "in": "header", "name": "X-API-Key", "description": "An API key from liqmap keys create: lqk_ and 64 hex digits." },
+      "BearerAuth": { "type": "http", "scheme": "bearer", "description": "The same API key as Authorization: Bearer KEY." },
+      "ApiKeyQuery": { "type": "apiKey", "in": "query", "name": "api_key", "description": "The same API key as a query parameter, for WebSockets and browsers; prefer a header." }
     }
   }
 }

@@ -14,7 +14,7 @@ struct ViewRoutes: Sendable {
     let registry: PrometheusCollectorRegistry
     let now: @Sendable () -> Int64
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: WebPage.html)))
@@ -54,7 +54,7 @@ struct ViewRoutes: Sendable {
         }
     }
 
-    func register(webSocket router: Router<BasicWebSocketRequestContext>, logger: Logger) {
+    func register(webSocket router: Router<GatewayWebSocketRequestContext>, logger: Logger) {
         router.add(middleware: ErrorMiddleware())
         router.ws("/v1/stream") { request, _ in
             let parameters = request.uri.queryParameters
