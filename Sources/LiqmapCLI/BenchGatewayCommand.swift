@@ -234,9 +234,10 @@ struct GatewayBench: AsyncParsableCommand {
         let publisher = try EventPublisher(redis: redis, feed: .binanceUSDM, source: "bench-live", shards: ShardMap(shards: 1), spoolPath: nil)
         let delays = DelayLog()
         let client = Task {
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/stream?asset=BTC", logger: Logger(label: "bench.ws")) { inbound, _, _ in
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/stream?asset=BTC", configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "bench.ws")) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 1 << 24) {
                     guard case .text(let text) = message else { continue }
+                    await delays.saw(String(text.prefix(120)))
                     let at = Date().timeIntervalSince1970 * 1000
                     if text.hasPrefix("{\"type\":\"column\""), let range = text.range(of: "\"committed_ms\":"),
                        let committed = Double(text[range.upperBound...].prefix { $0.isNumber }) {
@@ -268,6 +269,9 @@ struct GatewayBench: AsyncParsableCommand {
         try await publisher.flush(now: Int64(Date().timeIntervalSince1970 * 1000))
         try await Task.sleep(for: .seconds(2))
         client.cancel()
+        if case .failure(let error) = await client.result { say("live: the WebSocket client failed: \(error)") }
+        let seen = await delays.seen
+        say("live: \(seen.count) messages; first: \(seen.prefix(3))")
         let all = await delays.values.sorted()
         func q(_ p: Double) -> Double { all.isEmpty ? .nan : all[min(all.count - 1, Int(p * Double(all.count)))] }
         say(String(format: "live: %d events/s for %d s, %d column messages from commit notices; commit → WebSocket client p50 %.1f ms, p99 %.1f ms, max %.1f ms",
@@ -283,7 +287,9 @@ func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").ut
 /// Delays the live pass collected (ms).
 actor DelayLog {
     var values: [Double] = []
+    var seen: [String] = []
     func add(_ v: Double) { values.append(v) }
+    func saw(_ s: String) { seen.append(s) }
 }
 
 /// A small seeded generator (SplitMix64) for the synthetic year.

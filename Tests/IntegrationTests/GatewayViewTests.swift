@@ -244,7 +244,7 @@ struct GatewayViewTests {
             return try await withThrowingTaskGroup(of: [String].self) { group in
                 group.addTask {
                     let collected = Collected()
-                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/stream?asset=BTC&alert_usd=0&alert_pct=50", logger: Logger(label: "test.ws")) { inbound, outbound, _ in
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/stream?asset=BTC&alert_usd=0&alert_pct=50", configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "test.ws")) { inbound, outbound, _ in
                         var sawCommitted = false
                         for try await message in inbound.messages(maxSize: 1 << 24) {
                             guard case .text(let text) = message else { continue }
