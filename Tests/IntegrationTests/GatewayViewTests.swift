@@ -30,7 +30,7 @@ actor Collected {
 /// The view routes end to end on real servers: an in-process aggregator fills a schema of the test
 /// PostgreSQL from a private Redis (market events and liquidations on two venues), then the gateway
 /// answers from what it wrote; its live stream is fed by the aggregator's commit notices.
-@Suite("Gateway views (real servers)", .serialized, .timeLimit(.minutes(3)))
+@Suite("Gateway views (real servers)", .serialized, .timeLimit(.minutes(5)))
 struct GatewayViewTests {
     static let t0: Int64 = 1_790_000_000_000
     static let minutes = 40
@@ -91,20 +91,23 @@ struct GatewayViewTests {
         options.checkpointSeconds = 0.1
         let aggregator = try ShardAggregator(options: options, redisURL: servers.redisURL, postgres: { schema.client() }, logger: logger)
         let running = Task { try await aggregator.runUntilCancelled() }
-        try await AggregatorTests.settle(redis, StreamKeys.events(shard: 0))
+        // Generous: under a loaded machine (a build beside the tests) 30 s was not always enough.
+        let deadline = ContinuousClock.now + .seconds(120)
+        while try await !groupCaughtUp(redis, StreamKeys.events(shard: 0)), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await groupCaughtUp(redis, StreamKeys.events(shard: 0)), "the aggregator caught up")
         // The checkpoint after the last read writes the projected columns and the price line.
         try await waitForMarket(schema.client(), atLeast: Int64(2 * (minutes - 2)))
         return Cluster(servers: servers, schema: schema, redis: redis, publisher: publisher, running: running, events: events)
     }
 
     static func waitForMarket(_ pg: PostgresClient, atLeast wanted: Int64) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let n = try await pg.query("SELECT count(*)::bigint FROM market_columns WHERE resolution = 1").scalar(Int64.self)
             if n >= wanted { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the aggregator wrote fewer than \(wanted) market columns in 30 s")
+        Issue.record("the aggregator wrote fewer than \(wanted) market columns in 60 s")
     }
 
     static func gateway(_ c: Cluster, now: Int64) throws -> Gateway {
