@@ -30,10 +30,14 @@ public struct ViewReader: Sendable {
     /// The latest open projected 1m column of each of `asset`'s instruments in tiles ≥ `sinceTile`
     /// (the current book), falling back to closed tiles for an instrument whose tile just closed.
     public func latestProjected(asset: String, sinceTile: Int64) async throws -> [VenueTile] {
+        // One index probe per instrument (the primary key read backwards), not a sort of every staged column.
         let latest = try await decode(pool.query("""
-            SELECT DISTINCT ON (venue, instrument) venue, instrument, data FROM projected_columns
-            WHERE asset = \(asset) AND resolution = 1 AND tile >= \(sinceTile)
-            ORDER BY venue, instrument, tile DESC, col DESC
+            SELECT k.venue, k.instrument, p.data
+            FROM (SELECT DISTINCT venue, instrument FROM projected_columns WHERE asset = \(asset) AND resolution = 1 AND tile >= \(sinceTile)) k
+            CROSS JOIN LATERAL (
+                SELECT data FROM projected_columns q
+                WHERE q.venue = k.venue AND q.instrument = k.instrument AND q.resolution = 1
+                ORDER BY q.tile DESC, q.col DESC LIMIT 1) p
             """))
         let closed = try await decode(pool.query("""
             SELECT DISTINCT ON (venue, instrument) venue, instrument, data FROM tiles
