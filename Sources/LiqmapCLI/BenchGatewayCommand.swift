@@ -131,7 +131,7 @@ struct GatewayBench: AsyncParsableCommand {
         let r = TimeResolution.h12
         let current = TimeResolution.tile(ofColumn: r.column(ts: now))
         var written = 0
-        var rng = SplitMix(seed: 11)
+        var rng = SimRandom(seed: 11)  // the simulator's seeded generator
         for layer in [TileLayer.projected, .realized] {
             let rows = try await pg.query("""
                 SELECT venue, instrument, asset, data FROM tiles WHERE layer = \(Int(layer.code)) AND resolution = 7
@@ -290,17 +290,4 @@ actor DelayLog {
     var seen: [String] = []
     func add(_ v: Double) { values.append(v) }
     func saw(_ s: String) { seen.append(s) }
-}
-
-/// A small seeded generator (SplitMix64) for the synthetic year.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
