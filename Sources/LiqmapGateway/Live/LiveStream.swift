@@ -59,12 +59,14 @@ struct LiveStream: Sendable {
             try await outbound.write(.text("{\"type\":\"column\",\"layer\":\"\(layer.rawValue)\",\"committed_ms\":\(committed),\"sent_ms\":\(now()),\"column\":\(column)}"))
         }
         guard layers.contains(.projected) else { return }
-        let body = try await service.levels(request.levels, now: at)
-        if body.etag != state.levelsTag {
-            state.levelsTag = body.etag
-            try await outbound.write(.text("{\"type\":\"levels\",\"committed_ms\":\(committed),\"sent_ms\":\(now()),\"levels\":\(String(decoding: body.bytes, as: UTF8.self))}"))
-        }
+        // One computation serves both the levels message and the alerts.
         let computed = try await service.levelsView(request.levels, now: at)
+        let text = ViewService.levelsText(computed, asset: request.levels.asset)
+        let tag = ETag.of(Array(text.utf8))
+        if tag != state.levelsTag {
+            state.levelsTag = tag
+            try await outbound.write(.text("{\"type\":\"levels\",\"committed_ms\":\(committed),\"sent_ms\":\(now()),\"levels\":\(text)}"))
+        }
         guard let levels = computed.levels else { return }
         let hits = request.alerting(levels)
         let bands = Set(hits.map(\.zone.band))

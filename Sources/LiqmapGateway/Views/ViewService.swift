@@ -46,11 +46,13 @@ public struct ViewService: Sendable {
         let version = await cache.version(asset: request.asset, layer: .projected)
         let minute = TimeResolution.m1.column(ts: now)
         return try await cache.body(key: request.cacheKey + "|\(minute)", version: version) {
-            let computed = try await self.levelsView(request, now: now)
-            return Self.body(LevelsJSON.render(computed.levels, asset: request.asset, asOf: computed.asOf, venues: computed.venues,
-                                               openInterest: computed.openInterest, level: computed.level),
-                             type: "application/json; charset=utf-8")
+            Self.body(Self.levelsText(try await self.levelsView(request, now: now), asset: request.asset), type: "application/json; charset=utf-8")
         }
+    }
+
+    /// The `/v1/levels` JSON of a computed levels view.
+    static func levelsText(_ c: (levels: LevelsView?, asOf: Int64?, venues: [Venue], openInterest: [Venue: Double], level: Int?), asset: String) -> String {
+        LevelsJSON.render(c.levels, asset: asset, asOf: c.asOf, venues: c.venues, openInterest: c.openInterest, level: c.level)
     }
 
     /// The current levels: every venue's latest 1m projected column within the lookback, on bands
