@@ -1,3 +1,4 @@
+import LiqmapCore
 import LiqmapPostgres
 
 /// The lease on one shard, held through its own PostgreSQL session: a session advisory lock for
@@ -13,13 +14,21 @@ public struct ShardLease: Sendable {
         self.shard = shard
     }
 
-    /// The advisory lock key of a shard: "liqm" in the high 32 bits, the shard in the low.
-    public static func lockKey(shard: Int) -> Int64 { 0x6C69_716D << 32 | Int64(shard) }
+    /// The advisory lock key of a shard in a schema: the high 32 bits of FNV-1a 64 of
+    /// `liqmap:<schema>` over the shard in the low 32. Advisory locks are per database, not per
+    /// schema, so two deployments (or two test schemas) in one database must not share keys.
+    public static func lockKey(shard: Int, schema: String) -> Int64 {
+        let high = ShardMap.fnv1a64("liqmap:" + schema) >> 32
+        return Int64(bitPattern: high << 32 | UInt64(UInt32(truncatingIfNeeded: shard)))
+    }
 
     /// Tries the lock; on success returns the session's generation and backend pid.
     public func tryAcquire() async throws -> (generation: Int, pid: Int32)? {
-        let key = Self.lockKey(shard: shard)
-        let got = try await client.withConnection { conn -> Int32? in try conn.tryAdvisoryLock(key) ? conn.backendPID : nil }
+        let shard = self.shard
+        let got = try await client.withConnection { conn -> Int32? in
+            let schema = try conn.query("SELECT current_schema()::text").scalar(String.self)
+            return try conn.tryAdvisoryLock(Self.lockKey(shard: shard, schema: schema)) ? conn.backendPID : nil
+        }
         guard let pid = got else { return nil }
         return (await client.generation, pid)
     }
