@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "LiqmapCollector",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis",
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapStatus",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -103,6 +103,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Operator status, pure: registry beats, the snapshot `liqmap status` reads, the health rules.
+        .target(name: "LiqmapStatus", dependencies: ["LiqmapWire"], swiftSettings: strict),
+        // The registry's I/O: heartbeats into Redis, and the reader behind `liqmap status`.
+        .target(
+            name: "LiqmapRegistry",
+            dependencies: [
+                "LiqmapStatus", "LiqmapWire", "LiqmapRedis", "LiqmapPostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The gateway (Hummingbird 2): health, readiness, metrics and the /v1 routes.
         .target(
             name: "LiqmapGateway",
@@ -140,7 +155,7 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", "LiqmapAggregation", "LiqmapAggregator",
-                "LiqmapGateway", "LiqmapEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapGateway", "LiqmapEval", "LiqmapStatus", "LiqmapRegistry", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,6 +194,7 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation", "LiqmapEval", "LiqmapAggregator", "LiqmapGateway",
+                "LiqmapStatus",
             ],
             swiftSettings: strict
         ),
@@ -187,7 +203,7 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", "LiqmapAggregation",
-                "LiqmapAggregator", "LiqmapGateway", .product(name: "NIOCore", package: "swift-nio"),
+                "LiqmapAggregator", "LiqmapGateway", "LiqmapStatus", "LiqmapRegistry", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ],

@@ -17,6 +17,12 @@ public struct AggregatorMetrics: Sendable {
     public let commitSeconds: Timer
     public let isOwner: Gauge
     public let epoch: Gauge
+    /// Unix seconds of this process's last commit.
+    public let lastCommit: Gauge
+    /// Entries of the shard stream the group has not read, and delivered-but-unacknowledged ones
+    /// (sampled every registry beat by ``StreamGauges``).
+    public let streamLag: Gauge
+    public let pending: Gauge
 
     public init(shard: Int) {
         let d = [("shard", String(shard))]
@@ -34,5 +40,8 @@ public struct AggregatorMetrics: Sendable {
         commitSeconds = Timer(label: "liqmap_aggregator_commit_seconds", dimensions: d, preferredDisplayUnit: .seconds)
         isOwner = Gauge(label: "liqmap_aggregator_owner", dimensions: d)
         epoch = Gauge(label: "liqmap_aggregator_epoch", dimensions: d)
+        lastCommit = Gauge(label: "liqmap_aggregator_last_commit_timestamp_seconds", dimensions: d)
+        streamLag = Gauge(label: "liqmap_aggregator_stream_lag", dimensions: d)
+        pending = Gauge(label: "liqmap_aggregator_pending", dimensions: d)
     }
 }

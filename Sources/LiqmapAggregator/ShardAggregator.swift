@@ -23,6 +23,8 @@ public struct AggregatorStats: Sendable, Hashable {
     public var commits = 0
     public var epoch: Int64 = 0
     public var isOwner = false
+    /// When this process last committed a batch (unix ms); nil before its first.
+    public var lastCommitMs: Int64?
 }
 
 /// One aggregator process for one shard: stands by until it holds the shard's lease, then owns it:
@@ -324,6 +326,9 @@ public actor ShardAggregator: Service {
 
     func record(entries: Int, plan: BatchPlan, result: CommitResult, took: Duration, late: Int) {
         stats.commits += 1
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        stats.lastCommitMs = nowMs
+        metrics.lastCommit.record(Double(nowMs) / 1000)
         stats.entries += entries
         stats.events += plan.newEvents
         stats.duplicateBatches += plan.duplicateBatches

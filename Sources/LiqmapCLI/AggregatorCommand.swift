@@ -3,6 +3,7 @@ import Foundation
 import LiqmapAggregation
 import LiqmapAggregator
 import LiqmapConfig
+import LiqmapRegistry
 import LiqmapCore
 import LiqmapObservability
 import LiqmapPostgres
@@ -59,7 +60,9 @@ struct AggregatorCommand: AsyncParsableCommand {
             options: options, redisURL: settings.redisURL,
             postgres: { PostgresClient(conninfo: postgresURL, settings: ["application_name": "liqmap-aggregator"]) },
             parameters: parameters, marginTables: tables, logger: logger)
-        var services: [any Service] = [aggregator]
+        let gauges = try StreamGauges(shard: shard, redisURL: settings.redisURL)
+        var services: [any Service] = [aggregator, RegistryBeats.aggregator(aggregator, options: options, gauges: gauges,
+                                                                            redisURL: settings.redisURL, logger: logger)]
         if let metricsPort, let registry {
             services.append(MetricsServer(port: metricsPort, registry: registry, logger: logger))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LiqmapCollector
 import LiqmapConfig
+import LiqmapRegistry
 import LiqmapCore
 import LiqmapExchanges
 import LiqmapObservability
@@ -42,12 +43,15 @@ struct CollectorCommand: AsyncParsableCommand {
         let logger = makeLogger("liqmap.collector", settings: settings)
         let home = ProcessInfo.processInfo.environment["LIQMAP_HOME"] ?? ".liqmap"
         let host = ProcessInfo.processInfo.hostName
+        let instance = source ?? "\(feed.rawValue)@\(host):\(ProcessInfo.processInfo.processIdentifier)"
         let publisher = try EventPublisher(
-            redis: try RedisClient(url: settings.redisURL), feed: feed,
-            source: source ?? "\(feed.rawValue)@\(host):\(ProcessInfo.processInfo.processIdentifier)",
+            redis: try RedisClient(url: settings.redisURL), feed: feed, source: instance,
             shards: ShardMap(shards: settings.shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", logger: logger)
         if let replay {
             var session = ParseSession(feed: feed, instruments: try loadInstruments(instruments))
+            let beat = RegistryBeats.replay(feed: feed, instance: instance, publisher: publisher, redisURL: settings.redisURL, logger: logger)
+            let beating = Task { try await beat.run() }
+            defer { beating.cancel() }
             try await Replay(path: replay, speed: replaySpeed).run(session: &session, publisher: publisher, logger: logger)
             let stats = await publisher.stats
             printError("\(session.summary) batches=\(stats.batches) published=\(stats.events) quarantined=\(stats.quarantined)")
@@ -63,7 +67,8 @@ struct CollectorCommand: AsyncParsableCommand {
                                       publisher: publisher, logger: logger)
         collector.trim = (settings.shards, settings.streamMaxLength)
         logger.info("collector starting", metadata: ["feed": "\(feed.rawValue)", "symbols": "\(list.joined(separator: ","))"])
-        var services: [any Service] = [collector]
+        var services: [any Service] = [collector, RegistryBeats.collector(feed: feed, instance: instance, core: core, publisher: publisher,
+                                                                          redisURL: settings.redisURL, logger: logger)]
         if let metricsPort {
             services.append(MetricsServer(port: metricsPort, registry: Observability.bootstrap(), logger: logger))
         }

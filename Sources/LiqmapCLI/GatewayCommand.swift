@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LiqmapConfig
+import LiqmapRegistry
 import LiqmapGateway
 import LiqmapObservability
 import Logging
@@ -13,6 +15,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host: String = "127.0.0.1"
     @Option(help: "PostgreSQL sessions in the pool.") var poolSize: Int = 4
     @Option(help: "PostgreSQL statement timeout, ms.") var statementTimeout: Int = 2000
+    @Option(help: "The base URL others reach this gateway at, registered for `liqmap status` (default http://<host or hostname>:<port>).") var advertiseURL: String?
     @Option(help: "Projection model parameters, JSON (default Config/model.json when present, else built-in): the leverage tiers of leverage=.") var model: String?
     @OptionGroup var security: GatewaySecurityOptions
     @OptionGroup var connection: ConnectionOptions
@@ -36,7 +39,9 @@ struct GatewayCommand: AsyncParsableCommand {
         logger.info("gateway starting", metadata: ["address": "http://\(host):\(port)", "pool": "\(poolSize)",
                                                    "auth": "\(securitySettings.auth.rawValue)", "rate_limit": "\(security.rateLimitDescription)",
                                                    "cors_origins": "\(security.corsOrigins.count)", "db_role": "\(security.dbRole ?? "none")"])
-        let group = ServiceGroup(services: gateway.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let advertised = advertiseURL ?? "http://\(["0.0.0.0", "::"].contains(host) ? ProcessInfo.processInfo.hostName : host):\(port)"
+        let beat = RegistryBeats.gateway(url: advertised, redisURL: settings.redisURL, logger: logger)
+        let group = ServiceGroup(services: gateway.services() + [beat], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

@@ -27,6 +27,7 @@ public actor CollectorCore {
         public var lastFrameAt: Int64 = 0
     }
     public private(set) var counters = Counters()
+    var vitals = VitalsTracker()
 
     public init(session: ParseSession, publisher: EventPublisher, recordPath: String?, logger: Logger) throws {
         self.session = session
@@ -106,6 +107,24 @@ public actor CollectorCore {
             break
         }
     }
+
+    /// How many WebSocket connections the feed plans (the denominator of "connected").
+    public func plannedConnections(_ n: Int) { vitals.planned = n; vitals.stateChanged(at: Self.nowMs) }
+
+    /// A WebSocket connection opened (`up`) or ended.
+    public func noteConnection(up: Bool) {
+        vitals.up = max(0, vitals.up + (up ? 1 : -1))
+        vitals.stateChanged(at: Self.nowMs)
+    }
+
+    /// The figures a registry beat carries, sampled now.
+    public func sample(nowMs: Int64) -> CollectorVitals {
+        if counters.frames > 0 { metrics.lastFrame.record(Double(counters.lastFrameAt) / 1000) }
+        return vitals.sample(nowMs: nowMs, events: counters.events, malformed: counters.malformed, lastFrameMs: counters.frames > 0 ? counters.lastFrameAt : nil,
+                      reconnects: counters.reconnects)
+    }
+
+    static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     public func noteReconnect() {
         counters.reconnects += 1

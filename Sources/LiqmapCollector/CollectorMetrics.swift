@@ -11,6 +11,8 @@ struct CollectorMetrics: Sendable {
     let reconnects: Counter
     let restErrors: Counter
     let gaps: Counter
+    /// Unix seconds of the last frame received (set at each registry beat).
+    let lastFrame: Gauge
 
     init(feed: Feed) {
         self.feed = feed
@@ -20,6 +22,7 @@ struct CollectorMetrics: Sendable {
         reconnects = Counter(label: "liqmap_collector_reconnects_total", dimensions: d)
         restErrors = Counter(label: "liqmap_collector_rest_errors_total", dimensions: d)
         gaps = Counter(label: "liqmap_collector_gaps_total", dimensions: d)
+        lastFrame = Gauge(label: "liqmap_collector_last_event_timestamp_seconds", dimensions: d)
     }
 
     func events(_ kind: EventKind, _ n: Int) {

@@ -45,8 +45,10 @@ public struct LiveCollector: Sendable {
 
     /// The connections, polls and housekeeping, until cancelled.
     public func runUntilCancelled() async throws {
+        let plans = spec.plans(symbols: symbols, ws: wsBase)
+        await core.plannedConnections(plans.count)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for plan in spec.plans(symbols: symbols, ws: wsBase) {
+            for plan in plans {
                 group.addTask { await self.supervise(plan) }
             }
             for poll in spec.restPolls(symbols: symbols, rest: restBase) {
@@ -123,6 +125,8 @@ public struct LiveCollector: Sendable {
             let overlap = rolloverOverlap
             try await WebSocketClient.connect(url: plan.url, configuration: .init(maxFrameSize: 1 << 24), tlsConfiguration: tls,
                                               logger: logger) { inbound, outbound, _ in
+                await core.noteConnection(up: true)
+                defer { Task { await core.noteConnection(up: false) } }
                 for message in plan.subscribe { try await outbound.write(.text(message)) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     if case .send(let message, let seconds) = spec.keepalive {

@@ -30,14 +30,12 @@ struct CommandLineTests {
         #expect(throws: (any Error).self) { _ = try LiqmapCommand.parseAsRoot(["aggregator", "--shard", "2", "--shards", "2"]) }
     }
 
-    @Test("commands whose issue has not landed exit 2 instead of pretending", arguments: [
-        ["status"],
-    ])
-    func notYetBuilt(_ arguments: [String]) async throws {
-        let command = try #require(try LiqmapCommand.parseAsRoot(arguments) as? any AsyncParsableCommand)
+    @Test("status exits 2 with a message when Redis cannot be reached")
+    func statusUnreachable() async throws {
+        let command = try #require(try LiqmapCommand.parseAsRoot(["status", "--redis", "redis://127.0.0.1:1"]) as? any AsyncParsableCommand)
         do {
             try await runAsync(command)
-            Issue.record("\(arguments[0]) returned normally")
+            Issue.record("status returned normally with no Redis")
         } catch let exit as ExitCode {
             #expect(exit.rawValue == 2)
         }
