@@ -90,6 +90,8 @@ public struct StatusReader: Sendable {
                 """).rows
         } catch let error as PostgresError where error.kind == .connection {
             throw Unreachable(description: "PostgreSQL is unreachable: \(error)")
+        } catch let error as PostgresError where error.sqlState == "42P01" {
+            throw Unreachable(description: "PostgreSQL has no liqmap schema here (run `liqmap migrate`): \(error)")
         }
         var out: [Int: ShardObservation.Lease] = [:]
         for r in rows {

@@ -100,9 +100,10 @@ public struct StatusEvaluator: Sendable {
                              alive: alive($0.beatMs, s), beatAgeSeconds: age($0.beatMs, s), epoch: $0.epoch, commits: $0.commits)
         }
         let live = beats.filter { alive($0.beatMs, s) }
-        let standbys = live.filter { $0.role == .standby }.map(\.instance)
-        var findings: [Finding] = []
         let lease = o.lease
+        // The lease owner is never its own standby (its beat may still say standby for up to a beat after taking over).
+        let standbys = live.filter { $0.role == .standby && $0.instance != lease?.owner }.map(\.instance)
+        var findings: [Finding] = []
         let ownerBeat = lease.flatMap { l in live.first { $0.instance == l.owner && $0.role == .owner } }
         var commitAge: Double?
         if let l = lease {

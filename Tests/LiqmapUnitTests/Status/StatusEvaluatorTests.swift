@@ -162,6 +162,11 @@ struct StatusEvaluatorTests {
         #expect(r.shards[0].owner == "s0b" && r.shards[0].epoch == 2 && r.shards[0].tookOverSecondsAgo == 4)
         #expect(r.shards[0].findings.contains { $0.health == .ok && $0.message == "taken over 4.0 s ago by s0b (epoch 2)" })
         #expect(messages(r, .warn).contains { $0.hasPrefix("s0a still believes it owns the shard (epoch 1)") })
+
+        // Just after the takeover the new owner's last beat may still say standby: it is not its own standby.
+        s.aggregators[0] = Self.aggregator("s0b", shard: 0, role: .standby, epoch: 1)
+        r = evaluator.report(s)
+        #expect(r.shards[0].standbys.isEmpty && messages(r, .warn).contains { $0.hasPrefix("no standby") })
     }
 
     @Test("a lost stream or group fails once the shard has an owner")
