@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "LiqmapCollector",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapStatus",
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapRedis", "LiqmapStatus", "LiqmapRegistry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "LiqmapAggregator",
             dependencies: [
-                "LiqmapCore", "LiqmapWire", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                "LiqmapCore", "LiqmapWire", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore", "LiqmapStatus", "LiqmapRegistry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -3,6 +3,8 @@ import LiqmapAggregation
 import LiqmapCore
 import LiqmapPostgres
 import LiqmapRedis
+import LiqmapRegistry
+import LiqmapStatus
 import LiqmapWire
 import CoreMetrics
 import Logging
@@ -25,7 +27,14 @@ public struct AggregatorStats: Sendable, Hashable {
     public var isOwner = false
     /// When this process last committed a batch (unix ms); nil before its first.
     public var lastCommitMs: Int64?
+    /// The shard count of the layout it works in.
+    public var shards = 0
 }
+
+/// Thrown out of owning when a reshard switches: checkpointed, let go, stand by for the new layout.
+struct ReshardSwitching: Error { let generation: Int }
+/// Thrown out of standing by when a reshard removed this shard.
+struct ReshardRetired: Error {}
 
 /// One aggregator process for one shard: stands by until it holds the shard's lease, then owns it:
 /// reclaims what the group still has pending, reads new entries, and commits each read in one fenced
@@ -43,6 +52,11 @@ public actor ShardAggregator: Service {
     let metrics: AggregatorMetrics
     public private(set) var stats = AggregatorStats()
 
+    /// The shard count of the layout this process works in (starts as `options.shards`; a reshard changes it).
+    public private(set) var shards: Int
+    /// Set when a reshard left this shard out of the layout: the process stops.
+    public private(set) var retired = false
+
     var stream: String { StreamKeys.events(shard: options.shard) }
     let group = StreamKeys.aggregatorGroup
 
@@ -52,6 +66,8 @@ public actor ShardAggregator: Service {
                 parameters: ModelParameters = ModelParameters(), marginTables: [InstrumentKey: MarginTable] = [:],
                 logger: Logger) throws {
         self.options = options
+        self.shards = options.shards
+        self.stats.shards = options.shards
         self.redis = try RedisClient(url: redisURL)
         self.store = ShardStore(client: postgres())
         self.lease = ShardLease(client: postgres(), shard: options.shard)
@@ -76,6 +92,12 @@ public actor ShardAggregator: Service {
                 try await own(takeover, generation: generation)
             } catch is CancellationError {
                 break
+            } catch is ReshardRetired {
+                logger.notice("a reshard left this shard out of the layout: stopping", metadata: ["shards": "\(shards)"])
+                retired = true
+                break
+            } catch let error as ReshardSwitching {
+                logger.notice("reshard switching: checkpointed and let the shard go", metadata: ["generation": "\(error.generation)"])
             } catch {
                 if Task.isCancelled { break }
                 if error is FencedError {
@@ -106,6 +128,10 @@ public actor ShardAggregator: Service {
         while true {
             try Task.checkCancellation()
             do {
+                if try await waitForLayout() {
+                    try await Task.sleep(for: .seconds(options.standbyPollSeconds))
+                    continue
+                }
                 if let (generation, lockPID) = try await lease.tryAcquire() {
                     let takeover = try await takeOver(lockPID: lockPID)
                     if let since = waitingSince {
@@ -134,12 +160,26 @@ public actor ShardAggregator: Service {
         }
     }
 
+    /// Follows the shard layout while standing by: true while a reshard switches (do not take the
+    /// shard); adopts a new shard count; throws ``ReshardRetired`` when this shard is no longer in it.
+    func waitForLayout() async throws -> Bool {
+        guard let layout = try? await ShardLayoutStore.read(redis) else { return false }
+        if layout.state == .switching { return true }
+        if layout.state == .active, layout.shards != shards {
+            guard options.shard < layout.shards else { throw ReshardRetired() }
+            logger.notice("following the shard layout", metadata: ["shards": "\(layout.shards)", "was": "\(shards)"])
+            shards = layout.shards
+            stats.shards = layout.shards
+        }
+        return false
+    }
+
     /// Bumps the epoch. If an old owner's open transaction holds the progress row past the lock
     /// timeout (it is paused mid-commit), its data session is ended and the takeover retried.
     func takeOver(lockPID: Int32) async throws -> Takeover {
         for attempt in 0..<3 {
             do {
-                let t = try await store.takeOver(shard: options.shard, shards: options.shards, stream: stream, owner: options.consumer,
+                let t = try await store.takeOver(shard: options.shard, shards: shards, stream: stream, owner: options.consumer,
                                                  lockPID: lockPID, lockTimeoutMs: options.takeoverLockTimeoutMs)
                 stats.takeovers += 1
                 stats.epoch = t.epoch
@@ -209,8 +249,18 @@ public actor ShardAggregator: Service {
     nonisolated func consume(_ state: inout OwnerState) async throws {
         try await reclaim(&state, minIdleMs: 0)
         var lastReclaim = ContinuousClock.now
+        var lastLayoutCheck = ContinuousClock.now
         while !Task.isCancelled {
             try await checkLease()
+            if ContinuousClock.now - lastLayoutCheck > .seconds(1) {
+                lastLayoutCheck = .now
+                // A reshard switching: checkpoint everything applied so far, then let the shard go
+                // (the reshard takes the lock next and splits the checkpoints).
+                if let layout = try? await ShardLayoutStore.read(redis), layout.state == .switching {
+                    try await apply([], to: &state, forceCheckpoint: true)
+                    throw ReshardSwitching(generation: layout.generation)
+                }
+            }
             if ContinuousClock.now - lastReclaim > .seconds(options.reclaimEverySeconds) {
                 try await reclaim(&state, minIdleMs: options.reclaimMinIdleMs)
                 lastReclaim = .now

@@ -7,6 +7,8 @@ import LiqmapRegistry
 import LiqmapCore
 import LiqmapObservability
 import LiqmapPostgres
+import LiqmapRedis
+import LiqmapStatus
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -36,8 +38,11 @@ struct AggregatorCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await connection.settings()
         let logger = makeLogger("liqmap.aggregator", settings: settings)
-        guard settings.shards == shards else {
-            throw ValidationError("--shards \(shards) but the cluster is configured with \(settings.shards) (cluster.shards, LIQMAP_CLUSTER_SHARDS): the collectors publish to \(settings.shards) shard streams")
+        // The layout in Redis is the truth (written from cluster.shards on first start; `liqmap reshard` moves it).
+        // (Redis not answering yet: the configured count is all there is to check against.)
+        let layoutShards = (try? await ShardLayoutStore.ensure(try RedisClient(url: settings.redisURL, timeout: 3), shards: settings.shards))?.shards
+        guard (layoutShards ?? settings.shards) == shards else {
+            throw ValidationError("--shards \(shards) but the cluster's shard layout has \(layoutShards ?? settings.shards) (set from cluster.shards / LIQMAP_CLUSTER_SHARDS on first start, changed only by `liqmap reshard`): the collectors publish to that many shard streams")
         }
         var options = AggregatorOptions(shard: shard, shards: shards,
                                         consumer: consumer ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")

@@ -3,6 +3,7 @@ import Foundation
 import LiqmapCollector
 import LiqmapConfig
 import LiqmapRegistry
+import LiqmapStatus
 import LiqmapCore
 import LiqmapExchanges
 import LiqmapObservability
@@ -44,9 +45,12 @@ struct CollectorCommand: AsyncParsableCommand {
         let home = ProcessInfo.processInfo.environment["LIQMAP_HOME"] ?? ".liqmap"
         let host = ProcessInfo.processInfo.hostName
         let instance = source ?? "\(feed.rawValue)@\(host):\(ProcessInfo.processInfo.processIdentifier)"
+        let redis = try RedisClient(url: settings.redisURL)
+        let shards = await Self.layoutShards(redis, configured: settings.shards, logger: logger)
         let publisher = try EventPublisher(
-            redis: try RedisClient(url: settings.redisURL), feed: feed, source: instance,
-            shards: ShardMap(shards: settings.shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", logger: logger)
+            redis: redis, feed: feed, source: instance,
+            shards: ShardMap(shards: shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", logger: logger)
+        await publisher.setFollowsLayout(true)
         if let replay {
             var session = ParseSession(feed: feed, instruments: try loadInstruments(instruments))
             let beat = RegistryBeats.replay(feed: feed, instance: instance, publisher: publisher, redisURL: settings.redisURL, logger: logger)
@@ -65,7 +69,7 @@ struct CollectorCommand: AsyncParsableCommand {
         let list = symbols.map { $0.split(separator: ",").map(String.init) } ?? spec.defaultSymbols
         var collector = LiveCollector(spec: spec, symbols: list, wsBase: endpoint, restBase: restEndpoint, core: core,
                                       publisher: publisher, logger: logger)
-        collector.trim = (settings.shards, settings.streamMaxLength)
+        collector.trim = (shards, settings.streamMaxLength)
         logger.info("collector starting", metadata: ["feed": "\(feed.rawValue)", "symbols": "\(list.joined(separator: ","))"])
         var services: [any Service] = [collector, RegistryBeats.collector(feed: feed, instance: instance, core: core, publisher: publisher,
                                                                           redisURL: settings.redisURL, logger: logger)]
@@ -76,5 +80,21 @@ struct CollectorCommand: AsyncParsableCommand {
         try await group.run()
         let counters = await core.counters
         printError("frames=\(counters.frames) events=\(counters.events) malformed=\(counters.malformed) duplicates=\(counters.duplicatesDropped) reconnects=\(counters.reconnects)")
+    }
+
+    /// The shard count of the cluster's layout (written from the configured count on first start);
+    /// the configured count when Redis cannot be read yet (the publisher follows the layout later).
+    static func layoutShards(_ redis: RedisClient, configured: Int, logger: Logger) async -> Int {
+        do {
+            let layout = try await ShardLayoutStore.ensure(redis, shards: configured)
+            if layout.shards != configured {
+                logger.notice("the cluster's shard layout differs from the configured count: following the layout", metadata: [
+                    "layout": "\(layout.shards)", "configured": "\(configured)"])
+            }
+            return layout.shards
+        } catch {
+            logger.warning("shard layout unreadable: starting with the configured count", metadata: ["error": "\(error)"])
+            return configured
+        }
     }
 }

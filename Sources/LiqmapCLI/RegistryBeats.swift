@@ -43,7 +43,7 @@ enum RegistryBeats {
         return Heartbeat(key: RegistryKeys.aggregators, instance: options.consumer, redisURL: redisURL, logger: logger) {
             await gauges.update()
             let s = await aggregator.stats
-            return AggregatorBeat(instance: options.consumer, shard: options.shard, shards: options.shards, host: host, pid: pid,
+            return AggregatorBeat(instance: options.consumer, shard: options.shard, shards: s.shards, host: host, pid: pid,
                                   role: s.isOwner ? .owner : .standby, epoch: s.epoch, startedMs: started, beatMs: Heartbeat<AggregatorBeat>.nowMs,
                                   lastCommitMs: s.lastCommitMs, commits: s.commits, events: s.events, takeovers: s.takeovers,
                                   fencedRejections: s.fencedRejections)

@@ -2,7 +2,10 @@ import Logging
 import LiqmapCore
 import CoreMetrics
 import Metrics
+import Foundation
 import LiqmapRedis
+import LiqmapRegistry
+import LiqmapStatus
 import LiqmapWire
 
 /// Publishes normalized events to the shard streams (Protocols/streams.md): batches per shard,
@@ -47,14 +50,87 @@ public actor EventPublisher {
     /// Batches waiting on disk for Redis.
     public var spoolDepth: Int { spool?.records ?? 0 }
 
-    /// Adds events; sends the batches they complete.
+    /// Adds events; sends the batches they complete (or holds them while a reshard switches).
     public func publish(_ events: [NormalizedEvent], now: Int64) async throws {
+        try await followLayout()
+        if holding != nil {
+            held += events
+            return
+        }
         try await send(builder.add(events, now: now))
     }
 
     /// Sends batches older than `interval` ms (0: every pending batch).
     public func flush(now: Int64, interval: Int64 = 0) async throws {
+        try await followLayout()
+        if holding != nil { return }
         try await send(builder.due(now: now, interval: interval))
+    }
+
+    // MARK: - Following the shard layout (liqmap reshard)
+
+    /// When set, the publisher reads the shard layout (``ShardLayoutStore``) at most once a second and
+    /// follows it: while a reshard drains and switches, it holds new events in memory (after sending
+    /// everything batched for the old layout), and on the new layout re-batches them for it.
+    public var followsLayout = false
+    var lastLayoutCheck: ContinuousClock.Instant?
+    /// The reshard generation this publisher holds for, if it holds.
+    public private(set) var holding: Int?
+    var held: [NormalizedEvent] = []
+
+    /// Events held for a reshard in progress.
+    public var heldEvents: Int { held.count }
+    /// The shard count batches are built for.
+    public var shardCount: Int { builder.shards.shards }
+
+    public func setFollowsLayout(_ on: Bool) { followsLayout = on }
+
+    func followLayout(force: Bool = false) async throws {
+        guard followsLayout else { return }
+        if !force, let last = lastLayoutCheck, ContinuousClock.now - last < .seconds(1) { return }
+        lastLayoutCheck = .now
+        guard let layout = try? await ShardLayoutStore.read(redis) else { return }
+        if layout.state != .active {
+            if holding == nil {
+                // Everything batched for the old layout goes out first. Spooled batches carry old shard
+                // numbers: hold only once the spool is empty (the reshard waits for that).
+                try await send(builder.due(now: Int64.max / 2, interval: 0))
+                guard spoolDepth == 0 else { return }
+                holding = layout.generation
+                logger.notice("holding new events for a reshard", metadata: ["generation": "\(layout.generation)", "to": "\(layout.target ?? 0)"])
+            }
+            try? await ShardLayoutStore.hold(redis, source: source, generation: layout.generation)
+        } else if holding != nil || layout.shards != builder.shards.shards {
+            builder = BatchBuilder(shards: ShardMap(shards: layout.shards), maxEvents: builder.maxEvents, maxBytes: builder.maxBytes,
+                                   startingAfter: builder.sequence)
+            let events = held
+            holding = nil
+            held = []
+            logger.notice("publishing to the new shard layout", metadata: ["shards": "\(layout.shards)", "held": "\(events.count)"])
+            do {
+                try await send(builder.add(events, now: Int64(Date().timeIntervalSince1970 * 1000)))
+            } catch {
+                // Not lost: they wait in the builder's batches or go back to the held list for the next try.
+                if builder.pendingEvents == 0 { held = events; holding = layout.generation }
+                throw error
+            }
+        }
+    }
+
+    /// The final flush of a stopping collector: waits for a reshard in progress to switch (held events
+    /// must go to the new layout), then sends every pending batch.
+    public func finish(now: Int64) async throws {
+        var waited = 0
+        while followsLayout {
+            try await followLayout(force: true)
+            guard holding != nil else { break }
+            if waited % 20 == 0 {
+                logger.warning("stopping: waiting for the reshard in progress to finish before publishing held events", metadata: ["held": "\(held.count)"])
+            }
+            waited += 1
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        try await send(builder.due(now: Int64.max / 2, interval: 0))
     }
 
     /// Puts an unreadable frame in the feed's quarantine stream (capped; best effort: a Redis outage

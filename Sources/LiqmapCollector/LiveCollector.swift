@@ -69,7 +69,8 @@ public struct LiveCollector: Sendable {
             if await publisher.spoolDepth > 0 { await publisher.drainSpool() }
             if let trim, ContinuousClock.now - lastTrim > .seconds(30) {
                 lastTrim = ContinuousClock.now
-                _ = try? await publisher.trimStreams(shards: trim.shards, maxLength: trim.maxLength)
+                // The publisher's shard count, not the configured one: it follows a reshard.
+                _ = try? await publisher.trimStreams(shards: max(trim.shards, await publisher.shardCount), maxLength: trim.maxLength)
             }
         }
         try await publisher.flush(now: Self.now())
@@ -252,7 +253,7 @@ extension LiveCollector: Service {
     /// nothing received is left behind (what Redis cannot take goes to the spool).
     public func run() async throws {
         try? await cancelWhenGracefulShutdown { try await self.runUntilCancelled() }
-        try await publisher.flush(now: Self.now())
+        try await publisher.finish(now: Self.now())
         let summary = await core.parseSummary
         logger.info("collector stopped", metadata: ["parse": "\(summary)"])
     }

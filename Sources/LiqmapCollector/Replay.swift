@@ -44,7 +44,7 @@ public struct Replay: Sendable {
             }
             try await publisher.flush(now: now, interval: flushInterval)
         }
-        try await publisher.flush(now: Self.nowMilliseconds())
+        try await publisher.finish(now: Self.nowMilliseconds())
         var wait = 0.1
         while !(await publisher.drainSpool()) {
             let depth = await publisher.spoolDepth

@@ -6,6 +6,12 @@ public enum RegistryKeys {
     public static let collectors = "\(StreamKeys.prefix):{registry}:collectors"
     public static let aggregators = "\(StreamKeys.prefix):{registry}:aggregators"
     public static let gateways = "\(StreamKeys.prefix):{registry}:gateways"
+    /// The shard layout (``ShardLayout``), a hash.
+    public static let layout = "\(StreamKeys.prefix):{registry}:layout"
+    /// Publishers holding their events for a reshard: field = producer id, value = the generation held for.
+    public static let layoutHolds = "\(StreamKeys.prefix):{registry}:layout-holds"
+    /// Taken (SET NX with expiry) by the one `liqmap reshard` running.
+    public static let reshardLock = "\(StreamKeys.prefix):{registry}:reshard-lock"
     /// Seconds between beats. A beat older than ``StatusThresholds/beatStaleSeconds`` means dead.
     public static let beatSeconds = 2.0
 }

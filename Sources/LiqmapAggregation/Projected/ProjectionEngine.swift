@@ -115,3 +115,28 @@ public struct ProjectionEngine: Sendable, Hashable, Codable {
         return updates
     }
 }
+
+extension ProjectionEngine {
+    /// Resharding: one engine per new shard, each holding the books and open minutes of the
+    /// instruments `owner` assigns to it (parameters and margin tables carried over unchanged).
+    public func split(into count: Int, by owner: (InstrumentKey) -> Int) -> [ProjectionEngine] {
+        var out = (0..<count).map { _ in ProjectionEngine(parameters: parameters, marginTables: marginTables, resolutions: resolutions) }
+        for (key, book) in books { out[owner(key)].books[key] = book }
+        for (key, builder) in builders { out[owner(key)].builders[key] = builder }
+        return out
+    }
+
+    /// Resharding: the union of engines whose instruments are disjoint (the old shards); nil for
+    /// none. Parameters and margin tables come from the first.
+    public static func merged(_ engines: [ProjectionEngine]) -> ProjectionEngine? {
+        guard var out = engines.first else { return nil }
+        for e in engines.dropFirst() {
+            out.books.merge(e.books) { a, _ in a }
+            out.builders.merge(e.builders) { a, _ in a }
+        }
+        return out
+    }
+
+    /// The instruments with state in this engine (books or open minutes).
+    public var instruments: Set<InstrumentKey> { Set(books.keys).union(builders.keys) }
+}
