@@ -72,7 +72,12 @@ struct AggregatorCommand: AsyncParsableCommand {
             services.append(MetricsServer(port: metricsPort, registry: registry, logger: logger))
         }
         logger.info("aggregator starting", metadata: ["shard": "\(shard)", "shards": "\(shards)", "consumer": "\(options.consumer)"])
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The aggregator returns on its own only when a reshard removed its shard: the others then
+        // shut down gracefully (the heartbeat deregisters) and the process exits 0.
+        let configured = services.enumerated().map { i, service in
+            ServiceGroupConfiguration.ServiceConfiguration(service: service, successTerminationBehavior: i == 0 ? .gracefullyShutdownGroup : .cancelGroup)
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         let stats = await aggregator.stats
         printError("shard=\(shard) takeovers=\(stats.takeovers) commits=\(stats.commits) entries=\(stats.entries) events=\(stats.events) liquidations=\(stats.liquidationsApplied) duplicate_batches=\(stats.duplicateBatches) fenced=\(stats.fencedRejections)")

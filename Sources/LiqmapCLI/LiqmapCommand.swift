@@ -7,7 +7,7 @@ public struct LiqmapCommand: AsyncParsableCommand {
         abstract: "Liquidation heatmaps from many crypto futures venues: collectors, aggregators, gateway.",
         subcommands: [
             CollectorCommand.self, AggregatorCommand.self, GatewayCommand.self, MigrateCommand.self,
-            StatusCommand.self, ParseCommand.self, SimulateCommand.self, BenchCommand.self, EvalCommand.self, KeysCommand.self,
+            StatusCommand.self, ReshardCommand.self, ParseCommand.self, SimulateCommand.self, BenchCommand.self, EvalCommand.self, KeysCommand.self,
         ]
     )
 

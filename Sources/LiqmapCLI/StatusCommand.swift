@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: "Collectors, aggregators and gateways register themselves in Redis (a beat every 2 s). See docs/OPERATIONS.md.")
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(name: .customLong("gateway"), help: "A gateway base URL to probe besides the registered ones (repeatable).") var gateways: [String] = []
-    @Option(help: "The shard count (default: cluster.shards / LIQMAP_CLUSTER_SHARDS).") var shards: Int?
+    @Option(help: "The shard count (default: the cluster's shard layout in Redis, else cluster.shards / LIQMAP_CLUSTER_SHARDS).") var shards: Int?
     @Option(help: "A process whose beat is older than this is dead.") var staleSeconds: Double = 10
     @Option(help: "A connected collector with no frame for this long is stalled.") var stallSeconds: Double = 120
     @Option(help: "A shard more than this many entries behind is lagging.") var maxLag: Int64 = 1_000
@@ -38,7 +38,8 @@ struct StatusCommand: AsyncParsableCommand {
         thresholds.forgetAfterSeconds = forgetAfterSeconds
         var reader = StatusReader(redisURL: settings.redisURL, postgresURL: settings.postgresURL)
         reader.gatewayURLs = gateways
-        reader.shards = shards ?? settings.shards
+        reader.shards = shards
+        reader.configuredShards = settings.shards
         reader.thresholds = thresholds
         let snapshot: ClusterSnapshot
         do {

@@ -14,8 +14,10 @@ public struct StatusReader: Sendable {
     public let postgresURL: String
     /// Gateways to probe besides the registered ones (base URLs).
     public var gatewayURLs: [String] = []
-    /// The shard count; nil = the largest any registered aggregator reports.
+    /// The shard count to report; nil = the cluster's layout, else `configuredShards`, else the
+    /// largest any registered aggregator reports.
     public var shards: Int?
+    public var configuredShards: Int?
     public var thresholds = StatusThresholds()
 
     public init(redisURL: String, postgresURL: String) {
@@ -39,7 +41,8 @@ public struct StatusReader: Sendable {
         let collectors: [CollectorBeat] = try await Self.beats(redis, RegistryKeys.collectors)
         let aggregators: [AggregatorBeat] = try await Self.beats(redis, RegistryKeys.aggregators)
         let gateways: [GatewayBeat] = try await Self.beats(redis, RegistryKeys.gateways)
-        let count = shards ?? aggregators.map(\.shards).max() ?? 0
+        let layout = try? await ShardLayoutStore.read(redis)
+        let count = shards ?? layout?.shards ?? configuredShards ?? aggregators.map(\.shards).max() ?? 0
         let leases = try await Self.leases(postgresURL)
         var observations: [ShardObservation] = []
         for shard in 0..<count {
