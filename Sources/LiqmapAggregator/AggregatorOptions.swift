@@ -28,6 +28,9 @@ public struct AggregatorOptions: Sendable, Hashable {
     /// What is kept, and how often retention runs (with a checkpoint), seconds.
     public var retention = RetentionPolicy.standard
     public var retentionEverySeconds = 3_600.0
+    /// Follow the shard layout in Redis (`liqmap reshard`): on in `liqmap aggregator`, off for
+    /// embedded aggregators (tests, benchmarks) that share a Redis with others.
+    public var followsLayout = false
     /// A failpoint for fault tests (`LIQMAP_FAILPOINT`), e.g. `after_commit_before_ack@0.05`.
     public var failpoint: Failpoint?
 

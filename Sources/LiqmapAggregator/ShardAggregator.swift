@@ -163,7 +163,7 @@ public actor ShardAggregator: Service {
     /// Follows the shard layout while standing by: true while a reshard switches (do not take the
     /// shard); adopts a new shard count; throws ``ReshardRetired`` when this shard is no longer in it.
     func waitForLayout() async throws -> Bool {
-        guard let layout = try? await ShardLayoutStore.read(redis) else { return false }
+        guard options.followsLayout, let layout = try? await ShardLayoutStore.read(redis) else { return false }
         if layout.state == .switching { return true }
         if layout.state == .active, layout.shards != shards {
             guard options.shard < layout.shards else { throw ReshardRetired() }
@@ -252,7 +252,7 @@ public actor ShardAggregator: Service {
         var lastLayoutCheck = ContinuousClock.now
         while !Task.isCancelled {
             try await checkLease()
-            if ContinuousClock.now - lastLayoutCheck > .seconds(1) {
+            if options.followsLayout, ContinuousClock.now - lastLayoutCheck > .seconds(1) {
                 lastLayoutCheck = .now
                 // A reshard switching: checkpoint everything applied so far, then let the shard go
                 // (the reshard takes the lock next and splits the checkpoints).

@@ -49,6 +49,7 @@ struct AggregatorCommand: AsyncParsableCommand {
         options.entriesPerRead = entriesPerRead
         options.leaseSeconds = leaseSeconds
         options.checkpointSeconds = checkpointSeconds
+        options.followsLayout = true
         if let text = ProcessInfo.processInfo.environment["LIQMAP_FAILPOINT"], !text.isEmpty {
             guard let failpoint = Failpoint(text) else {
                 throw ValidationError("LIQMAP_FAILPOINT '\(text)' is not <site>[@probability] with site one of \(Failpoint.Site.allCases.map(\.rawValue))")
