@@ -28,6 +28,9 @@ struct AggregatorBench: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await connection.settings()
+        guard settings.redisURL.hasPrefix("redis://") else {
+            throw ValidationError("this benchmark needs one Redis server (it flushes database \(redisDB)), not '\(settings.redisURL)'")
+        }
         let rest = settings.redisURL.dropFirst("redis://".count)
         let redisURL = "redis://\(rest.split(separator: "/", maxSplits: 1).first ?? rest)/\(redisDB)"
         let schema = "bench_\(ProcessInfo.processInfo.processIdentifier)"

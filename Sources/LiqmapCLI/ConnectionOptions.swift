@@ -5,7 +5,10 @@ import Logging
 
 /// The connection flags every command shares (contract: flags first, then environment).
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("redis"), help: "Redis URL (env LIQMAP_REDIS_URL; default redis://127.0.0.1:6379).")
+    @Option(name: .customLong("redis"), help: """
+        Redis URL: redis://[:password@]host[:port][/db] for one server, or redis-cluster://[:password@]host:port[,host:port…] \
+        for a Redis Cluster (seed nodes; database 0 only) (env LIQMAP_REDIS_URL; default redis://127.0.0.1:6379).
+        """)
     var redisURL: String?
 
     @Option(name: .customLong("postgres"), help: "libpq conninfo or URL (env LIQMAP_POSTGRES_URL; default postgresql://127.0.0.1:5432/liqmap).")

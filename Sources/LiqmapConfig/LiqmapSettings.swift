@@ -6,7 +6,8 @@ import SystemPackage
 /// built-in defaults, which equal `Config/liqmap.json`.
 ///
 /// - Configuration keys (file path → environment variable):
-///   - `redis.url` → `LIQMAP_REDIS_URL` (string, default `redis://127.0.0.1:6379`)
+///   - `redis.url` → `LIQMAP_REDIS_URL` (string, default `redis://127.0.0.1:6379`): `redis://[:password@]host[:port][/db]`
+///     for one server, `redis-cluster://[:password@]host:port[,host:port…]` for a Redis Cluster (seed nodes)
 ///   - `postgres.url` → `LIQMAP_POSTGRES_URL` (string, libpq conninfo or URL, default `postgresql://127.0.0.1:5432/liqmap`)
 ///   - `cluster.shards` → `LIQMAP_CLUSTER_SHARDS` (int ≥ 1, default 2): aggregator shard count
 ///   - `streams.max_length` → `LIQMAP_STREAMS_MAX_LENGTH` (int ≥ 1000, default 1000000): approximate cap per shard stream
@@ -54,7 +55,9 @@ public struct LiqmapSettings: Sendable, Hashable {
         streamMaxLength = reader.int(forKey: "streams.max_length", default: d.streamMaxLength)
         logLevel = reader.string(forKey: "log.level", default: d.logLevel)
         gatewayAuth = reader.string(forKey: "gateway.auth", default: d.gatewayAuth)
-        guard redisURL.hasPrefix("redis://") else { throw InvalidSetting(key: "redis.url", reason: "'\(redisURL)' is not a redis:// URL") }
+        guard redisURL.hasPrefix("redis://") || redisURL.hasPrefix("redis-cluster://") else {
+            throw InvalidSetting(key: "redis.url", reason: "'\(redisURL)' is not a redis:// or redis-cluster:// URL")
+        }
         guard shards >= 1 else { throw InvalidSetting(key: "cluster.shards", reason: "\(shards) is not ≥ 1") }
         guard streamMaxLength >= 1000 else { throw InvalidSetting(key: "streams.max_length", reason: "\(streamMaxLength) is not ≥ 1000") }
         guard Self.logLevels.contains(logLevel) else {

@@ -53,6 +53,12 @@ public struct RESPWriter: Sendable {
         for a in args { argument(a.bytes) }
     }
 
+    /// Appends one command that is already RESP-encoded (a span of another writer's buffer).
+    mutating func appendEncodedCommand(_ encoded: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: encoded)
+        commands += 1
+    }
+
     private mutating func appendCRLF() {
         bytes.append(13)
         bytes.append(10)

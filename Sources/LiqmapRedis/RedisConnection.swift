@@ -74,6 +74,36 @@ final class RedisConnection {
         return replies
     }
 
+    /// Writes a whole RESP buffer to the socket without reading anything (a cluster client writes
+    /// to every node of a round first, then reads each node's replies with ``readReplies(_:)``).
+    func write(_ writer: RESPWriter) throws(RedisError) {
+        try ensureUsable()
+        let status = writer.bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                redisAppendFormattedCommand(context, $0, buffer.count)
+            }
+        }
+        guard status == REDIS_OK else { throw failure("pipeline append") }
+        var done: Int32 = 0
+        repeat {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure("pipeline write") }
+        } while done == 0
+    }
+
+    /// Reads `count` replies in order; error replies are returned in place.
+    func readReplies(_ count: Int) throws(RedisError) -> [RedisReply] {
+        try ensureUsable()
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(count)
+        for _ in 0..<count {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure("pipeline read") }
+            replies.append(Self.convert(raw.assumingMemoryBound(to: redisReply.self)))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
     /// Sets the socket read/write timeout (seconds) for the calls that follow.
     func setTimeout(_ seconds: Double) {
         guard seconds != currentTimeout else { return }

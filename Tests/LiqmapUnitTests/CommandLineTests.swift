@@ -11,6 +11,7 @@ struct CommandLineTests {
         ["gateway", "--port", "8080"],
         ["gateway", "--port", "9090", "--host", "0.0.0.0", "--pool-size", "2", "--postgres", "postgresql://h/db"],
         ["migrate", "--postgres", "postgresql://h/db", "--redis", "redis://h:1", "--config", "c.json"],
+        ["aggregator", "--shard", "1", "--shards", "2", "--redis", "redis-cluster://h1:7001,h2:7002"],
         ["status", "--json"],
         ["parse", "--feed", "bitmex", "--instruments", "i.json", "-"],
         ["simulate", "--assets", "BTC,ETH", "--feeds", "okx", "--duration", "24h", "--seed", "7", "--out", "dir"],

@@ -23,6 +23,16 @@ struct SettingsTests {
         #expect(fromFlags.redisURL == "redis://flag:2" && fromFlags.postgresURL == "postgresql://env/db")
     }
 
+    @Test("a Redis Cluster URL is a valid redis.url, from flags, the environment and --redis")
+    func clusterURL() async throws {
+        let url = "redis-cluster://127.0.0.1:7001,127.0.0.1:7002"
+        #expect(try await LiqmapSettings.load(environment: ["LIQMAP_REDIS_URL": url]).redisURL == url)
+        #expect(try await LiqmapSettings.load(flags: ["redis.url": url], environment: [:]).redisURL == url)
+        await #expect(throws: LiqmapSettings.InvalidSetting.self) {
+            try await LiqmapSettings.load(environment: ["LIQMAP_REDIS_URL": "rediscluster://h:1"])
+        }
+    }
+
     @Test("a config file overrides defaults; a missing file is an error")
     func file() async throws {
         let path = NSTemporaryDirectory() + "liqmap-settings-\(UUID().uuidString).json"
