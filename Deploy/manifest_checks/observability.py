@@ -4,6 +4,8 @@ runbook link must reach a section of docs/OPERATIONS.md; the local scrape target
 ports Deploy/local/up gives each process."""
 import json
 import re
+import shutil
+import subprocess
 
 import promql_parser
 import yaml
@@ -216,7 +218,20 @@ def check_scrape(report):
     return set(jobs)
 
 
+def promtool(report):
+    """Prometheus' own loader, where installed (Debian's `prometheus` package; optional: its build
+    lacks Kubernetes discovery, so prometheus.k8s.yml is not given to it)."""
+    tool = shutil.which("promtool")
+    if tool is None:
+        print("check-manifests: promtool not installed: rules and config not loaded by Prometheus itself")
+        return
+    for args in (["check", "rules", "alerts.yml"], ["check", "config", "prometheus.yml"]):
+        p = subprocess.run([tool, *args], cwd=OBS, capture_output=True, text=True, timeout=60)
+        report.check(p.returncode == 0, OBS / args[-1], f"promtool {' '.join(args)}: {(p.stdout + p.stderr).strip()}")
+
+
 def run(report):
+    promtool(report)
     vocab = Vocabulary(target_labels())
     jobs = check_scrape(report)
     check_dashboard(report, vocab)
