@@ -25,7 +25,8 @@ struct AggregatorCommand: AsyncParsableCommand {
     @Option(help: "Stream entries per read and transaction.") var entriesPerRead: Int = 64
     @Option(help: "Seconds without a heartbeat before a standby takes over.") var leaseSeconds: Double = 5
     @Option(help: "Seconds between projection checkpoints.") var checkpointSeconds: Double = 5
-    @Option(help: "Serve /metrics and /healthz on this port (127.0.0.1; 0 picks a free port; off when not given).") var metricsPort: Int?
+    @Option(help: "Serve /metrics and /healthz on this port (0 picks a free port; off when not given).") var metricsPort: Int?
+    @Option(help: "The address the metrics endpoint binds (0.0.0.0 for a scraper or probe outside the host or pod).") var metricsHost: String = "127.0.0.1"
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -70,7 +71,7 @@ struct AggregatorCommand: AsyncParsableCommand {
         var services: [any Service] = [aggregator, RegistryBeats.aggregator(aggregator, options: options, gauges: gauges,
                                                                             redisURL: settings.redisURL, logger: logger)]
         if let metricsPort, let registry {
-            services.append(MetricsServer(port: metricsPort, registry: registry, logger: logger))
+            services.append(MetricsServer(host: metricsHost, port: metricsPort, registry: registry, logger: logger))
         }
         logger.info("aggregator starting", metadata: ["shard": "\(shard)", "shards": "\(shards)", "consumer": "\(options.consumer)"])
         // The aggregator returns on its own only when a reshard removed its shard: the others then

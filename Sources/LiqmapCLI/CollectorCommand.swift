@@ -26,7 +26,8 @@ struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Producer id in the stream entries (default: <feed>@<host>:<pid>).") var source: String?
     @Option(help: "WebSocket base URL replacing the venue's host, e.g. ws://127.0.0.1:9000 (loopback exchange, simulator).") var endpoint: String?
     @Option(help: "REST base URL replacing the venue's host, e.g. http://127.0.0.1:9000.") var restEndpoint: String?
-    @Option(help: "Serve /metrics and /healthz on this port (127.0.0.1; 0 picks a free port; off when not given).") var metricsPort: Int?
+    @Option(help: "Serve /metrics and /healthz on this port (0 picks a free port; off when not given).") var metricsPort: Int?
+    @Option(help: "The address the metrics endpoint binds (0.0.0.0 for a scraper or probe outside the host or pod).") var metricsHost: String = "127.0.0.1"
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -74,7 +75,7 @@ struct CollectorCommand: AsyncParsableCommand {
         var services: [any Service] = [collector, RegistryBeats.collector(feed: feed, instance: instance, core: core, publisher: publisher,
                                                                           redisURL: settings.redisURL, logger: logger)]
         if let metricsPort {
-            services.append(MetricsServer(port: metricsPort, registry: Observability.bootstrap(), logger: logger))
+            services.append(MetricsServer(host: metricsHost, port: metricsPort, registry: Observability.bootstrap(), logger: logger))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

@@ -184,9 +184,13 @@ public actor EventPublisher {
                     + (ContinuousClock.now - started).components.seconds * 1_000_000_000))
             stats.batches += ready.count
             stats.events += ready.reduce(0) { $0 + $1.events.count }
-        } catch let error as RedisError where error.kind == .connection && spool != nil {
+        } catch let error as RedisError where spool != nil {
+            // Unreachable, or answering with an error (OOM, READONLY, CLUSTERDOWN…): either way the
+            // batches are not known to be in the stream, so they wait on disk (a batch that did land
+            // is sent again later and dropped by its (src, seq)).
             stats.publishFailures += 1
-            logger.warning("redis unreachable: spooling batches to disk", metadata: ["error": "\(error)", "batches": "\(ready.count)"])
+            logger.warning(error.kind == .connection ? "redis unreachable: spooling batches to disk" : "redis refused the batches: spooling them to disk",
+                           metadata: ["error": "\(error)", "batches": "\(ready.count)"])
             try spoolAll(records)
         }
     }

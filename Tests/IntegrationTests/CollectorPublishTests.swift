@@ -94,6 +94,31 @@ struct CollectorPublishTests {
         #expect(batches.map(\.sequence) == Array(1...10))
     }
 
+    @Test("Redis answering with an error (out of memory) instead of not answering: the batches are spooled too, none lost")
+    func spoolWhenRedisRefuses() async throws {
+        let servers = try PrivateServers()
+        defer { servers.tearDown() }
+        try servers.start(.redis)
+        let redis = try RedisClient(url: servers.redisURL, timeout: 2)
+        let publisher = try EventPublisher(redis: redis, feed: .okx, source: "test", shards: ShardMap(shards: 1),
+                                           spoolPath: servers.home + "/spool/okx.spool", maxEvents: 10)
+        let events = (0..<60).map { i in
+            NormalizedEvent(venue: .okx, feed: .okx, symbol: "BTC-USDT-SWAP", instrument: "BTC-USDT-PERP", ts: Int64(i), recvTs: nil,
+                            body: .trade(Trade(id: "\(i)", side: .buy, price: 100, qty: 1, notionalUSD: 100)))
+        }
+        try await publisher.publish(Array(events[0..<20]), now: 0)
+        // Any write now gets "-OOM command not allowed when used memory > 'maxmemory'".
+        _ = try await redis.send(["CONFIG", "SET", "maxmemory-policy", "noeviction"])
+        _ = try await redis.send(["CONFIG", "SET", "maxmemory", "1"])
+        try await publisher.publish(Array(events[20..<40]), now: 0)  // must not throw, must not lose: spooled
+        #expect(await publisher.spoolDepth == 2)
+        _ = try await redis.send(["CONFIG", "SET", "maxmemory", "0"])
+        try await publisher.publish(Array(events[40..<60]), now: 0)
+        #expect(await publisher.spoolDepth == 0)
+        let batches = try await Self.readAll(redis, shards: 1)[0] ?? []
+        #expect(batches.flatMap(\.events) == events, "all 60, in order, once")
+    }
+
     @Test("malformed frames are counted and quarantined with their reason")
     func quarantine() async throws {
         let servers = try PrivateServers()
