@@ -29,6 +29,7 @@ struct ReshardTests {
 
         // Grow: 2 → 3 while events flow.
         try await cluster.run(["reshard", "--to", "3"], log: "reshard-3")
+        print("reshard 2 → 3: \((try? String(contentsOfFile: "\(cluster.dir)/logs/reshard-3.log", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("resharded") } ?? "?")")
         let redis = try RedisClient(url: cluster.servers.redisURL)
         #expect(try await ShardLayoutStore.read(redis) == ShardLayout(shards: 3, generation: 2, state: .active))
         var env3 = cluster.environment
@@ -42,6 +43,7 @@ struct ReshardTests {
 
         // Shrink: 3 → 1 while events flow.
         try await cluster.run(["reshard", "--to", "1"], log: "reshard-1")
+        print("reshard 3 → 1: \((try? String(contentsOfFile: "\(cluster.dir)/logs/reshard-1.log", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("resharded") } ?? "?")")
         #expect(try await ShardLayoutStore.read(redis) == ShardLayout(shards: 1, generation: 3, state: .active))
         for name in ["s1a", "s1b", "s2a", "s2b"] {
             let p = try #require(aggregators[name])
