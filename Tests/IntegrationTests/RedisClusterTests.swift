@@ -407,7 +407,9 @@ struct RedisClusterTests {
         try await migration.value
         while next < chunks.count { try await publishChunk() }
         #expect(try await servers.owner(ofKey: moving) == target, "shard 0's stream moved")
-        #expect(duringMigration > 20, "the publisher kept publishing during the migration: \(duringMigration) chunks")
+        // How many chunks fit in the migration depends on the machine's load (12 on a busy CI run, 40
+        // on a quiet one); that the publisher went through it is shown by the ASK and MOVED it followed.
+        #expect(duringMigration > 0, "the publisher kept publishing during the migration: \(duringMigration) chunks")
 
         for shard in 0..<2 { try await AggregatorTests.settle(redis, StreamKeys.events(shard: shard)) }
         let want = AggregatorTests.exact(liquidations)
