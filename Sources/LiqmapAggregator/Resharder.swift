@@ -78,7 +78,7 @@ public struct Resharder: Sendable {
             throw Refused(description: "the layout is '\(old.state.rawValue)': a reshard was interrupted; `liqmap reshard --abort` returns it to \(old.shards) shards")
         }
         guard target != old.shards else { throw Refused(description: "the cluster already has \(target) shards") }
-        let beats: [CollectorBeat] = try await Self.beats(redis)
+        let beats: [CollectorBeat] = try await StatusReader.beats(redis, RegistryKeys.collectors)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let live = beats.filter { Double(now - $0.beatMs) / 1000 <= liveBeatSeconds }
         if let spooling = live.first(where: { $0.spooledBatches > 0 }) {
@@ -202,17 +202,6 @@ public struct Resharder: Sendable {
             return info.length == 0
         }
         return group.pending == 0 && group.lastDeliveredID == info.lastGeneratedID
-    }
-
-    static func beats(_ redis: RedisClient) async throws -> [CollectorBeat] {
-        let items = try await redis.send(["HGETALL", RedisArgument(RegistryKeys.collectors)]).array ?? []
-        var out: [CollectorBeat] = []
-        var i = 1
-        while i < items.count {
-            if let bytes = items[i].bytes, let beat = try? StatusJSON.decode(CollectorBeat.self, from: Data(bytes)) { out.append(beat) }
-            i += 2
-        }
-        return out
     }
 
     func waitUntil(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {

@@ -5,13 +5,7 @@ import LiqmapStatus
 public enum ShardLayoutStore {
     /// The layout, or nil when none was ever written.
     public static func read(_ redis: RedisClient) async throws -> ShardLayout? {
-        let items = try await redis.send(["HGETALL", RedisArgument(RegistryKeys.layout)]).array ?? []
-        var fields: [String: String] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            if let k = items[i].string, let v = items[i + 1].string { fields[k] = v }
-            i += 2
-        }
+        let fields = try await hash(redis, RegistryKeys.layout)
         return fields.isEmpty ? nil : ShardLayout(fields: fields)
     }
 
@@ -40,17 +34,22 @@ public enum ShardLayoutStore {
 
     /// The publishers holding, with the generation each holds for.
     public static func holds(_ redis: RedisClient) async throws -> [String: Int] {
-        let items = try await redis.send(["HGETALL", RedisArgument(RegistryKeys.layoutHolds)]).array ?? []
-        var out: [String: Int] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            if let k = items[i].string, let v = items[i + 1].string.flatMap(Int.init) { out[k] = v }
-            i += 2
-        }
-        return out
+        try await hash(redis, RegistryKeys.layoutHolds).compactMapValues(Int.init)
     }
 
     public static func clearHolds(_ redis: RedisClient) async throws {
         _ = try await redis.send(["DEL", RedisArgument(RegistryKeys.layoutHolds)])
+    }
+
+    /// A hash's text fields (HGETALL).
+    static func hash(_ redis: RedisClient, _ key: String) async throws -> [String: String] {
+        let items = try await redis.send(["HGETALL", RedisArgument(key)]).array ?? []
+        var out: [String: String] = [:]
+        var i = 0
+        while i + 1 < items.count {
+            if let k = items[i].string, let v = items[i + 1].string { out[k] = v }
+            i += 2
+        }
+        return out
     }
 }

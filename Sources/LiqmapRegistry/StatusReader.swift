@@ -71,7 +71,7 @@ public struct StatusReader: Sendable {
 
     /// Every field of one registry hash, decoded; unreadable fields are skipped (an older or newer
     /// version may write fields this one does not know, which decoding ignores; a broken one is noise).
-    static func beats<B: Decodable>(_ redis: RedisClient, _ key: String) async throws -> [B] {
+    public static func beats<B: Decodable>(_ redis: RedisClient, _ key: String) async throws -> [B] {
         let items = try await redis.send(["HGETALL", RedisArgument(key)]).array ?? []
         var out: [B] = []
         var i = 1
