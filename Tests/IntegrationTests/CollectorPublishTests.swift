@@ -70,6 +70,14 @@ struct CollectorPublishTests {
         #expect(await publisher.stats.events == 91)
     }
 
+    /// `n` OKX trades, one per millisecond, for the spool tests.
+    static func okxTrades(_ n: Int) -> [NormalizedEvent] {
+        (0..<n).map { i in
+            NormalizedEvent(venue: .okx, feed: .okx, symbol: "BTC-USDT-SWAP", instrument: "BTC-USDT-PERP", ts: Int64(i), recvTs: nil,
+                            body: .trade(Trade(id: "\(i)", side: .buy, price: 100, qty: 1, notionalUSD: 100)))
+        }
+    }
+
     @Test("Redis down: batches go to the disk spool, and reach Redis in order once it is back")
     func spoolWhileRedisIsDown() async throws {
         let servers = try PrivateServers()
@@ -78,10 +86,7 @@ struct CollectorPublishTests {
         let redis = try RedisClient(url: servers.redisURL, timeout: 2)
         let publisher = try EventPublisher(redis: redis, feed: .okx, source: "test", shards: ShardMap(shards: 1),
                                            spoolPath: servers.home + "/spool/okx.spool", maxEvents: 10)
-        let events = (0..<100).map { i in
-            NormalizedEvent(venue: .okx, feed: .okx, symbol: "BTC-USDT-SWAP", instrument: "BTC-USDT-PERP", ts: Int64(i), recvTs: nil,
-                            body: .trade(Trade(id: "\(i)", side: .buy, price: 100, qty: 1, notionalUSD: 100)))
-        }
+        let events = Self.okxTrades(100)
         try await publisher.publish(Array(events[0..<30]), now: 0)
         try servers.kill(.redis)
         try await publisher.publish(Array(events[30..<70]), now: 0)  // must not throw: spooled
@@ -102,10 +107,7 @@ struct CollectorPublishTests {
         let redis = try RedisClient(url: servers.redisURL, timeout: 2)
         let publisher = try EventPublisher(redis: redis, feed: .okx, source: "test", shards: ShardMap(shards: 1),
                                            spoolPath: servers.home + "/spool/okx.spool", maxEvents: 10)
-        let events = (0..<60).map { i in
-            NormalizedEvent(venue: .okx, feed: .okx, symbol: "BTC-USDT-SWAP", instrument: "BTC-USDT-PERP", ts: Int64(i), recvTs: nil,
-                            body: .trade(Trade(id: "\(i)", side: .buy, price: 100, qty: 1, notionalUSD: 100)))
-        }
+        let events = Self.okxTrades(60)
         try await publisher.publish(Array(events[0..<20]), now: 0)
         // Any write now gets "-OOM command not allowed when used memory > 'maxmemory'".
         _ = try await redis.send(["CONFIG", "SET", "maxmemory-policy", "noeviction"])
