@@ -195,13 +195,9 @@ public struct Resharder: Sendable {
 
     /// True when the shard's stream is gone or its group has read it to the end with nothing pending.
     static func drained(_ redis: RedisClient, shard: Int) async throws -> Bool {
-        let key = StreamKeys.events(shard: shard)
-        guard try await redis.send(["EXISTS", RedisArgument(key)]).int == 1 else { return true }
-        let info = try await redis.xinfoStream(key)
-        guard let group = try await redis.xinfoGroups(key).first(where: { $0.name == StreamKeys.aggregatorGroup }) else {
-            return info.length == 0
-        }
-        return group.pending == 0 && group.lastDeliveredID == info.lastGeneratedID
+        let o = try await StatusReader.observe(redis, shard: shard, lease: nil)
+        guard o.streamExists else { return true }
+        return o.groupExists ? o.pending == 0 && o.readToEnd : o.streamLength == 0
     }
 
     func waitUntil(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {

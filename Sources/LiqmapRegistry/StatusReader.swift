@@ -105,7 +105,8 @@ public struct StatusReader: Sendable {
         return out
     }
 
-    static func observe(_ redis: RedisClient, shard: Int, lease: ShardObservation.Lease?) async throws -> ShardObservation {
+    /// One shard stream and its group as Redis sees them now (`lease` is carried through as given).
+    public static func observe(_ redis: RedisClient, shard: Int, lease: ShardObservation.Lease?) async throws -> ShardObservation {
         let key = StreamKeys.events(shard: shard)
         let exists = try await redis.send(["EXISTS", RedisArgument(key)]).int == 1
         guard exists else {
