@@ -34,6 +34,14 @@ public struct AggregatorOptions: Sendable, Hashable {
     /// A failpoint for fault tests (`LIQMAP_FAILPOINT`), e.g. `after_commit_before_ack@0.05`.
     public var failpoint: Failpoint?
 
+    /// The owner of shard 0 also runs partition maintenance, every `retentionEverySeconds`, on a
+    /// session of its own (``PartitionMaintainer``). Off: nothing here does; `liqmap partitions
+    /// --apply` still can.
+    public var maintainsPartitions = true
+    /// Realized liquidation rows are kept this many days (whole months are dropped); nil: for ever
+    /// (`retention.realized_days`).
+    public var realizedRetentionDays: Int?
+
     public init(shard: Int, shards: Int, consumer: String) {
         self.shard = shard
         self.shards = shards

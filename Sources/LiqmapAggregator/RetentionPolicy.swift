@@ -23,9 +23,13 @@ public struct RetentionPolicy: Sendable, Hashable {
     /// For each resolution with a limit: tiles with an index below this are wholly older than the
     /// window ending at `newest` and may be dropped.
     public func cutoffTiles(newestEventTs newest: Int64) -> [(TimeResolution, Int64)] {
-        TimeResolution.allCases.compactMap { r in
-            guard let k = keep[r] else { return nil }
-            return (r, TimeResolution.tile(ofColumn: r.column(ts: newest - k)))
-        }
+        TimeResolution.allCases.compactMap { r in cutoffTile(r, newestEventTs: newest).map { (r, $0) } }
+    }
+
+    /// The cutoff of one resolution (nil when it is kept for ever): tiles below it are wholly older
+    /// than the window ending at `newest`.
+    public func cutoffTile(_ r: TimeResolution, newestEventTs newest: Int64) -> Int64? {
+        guard let k = keep[r] else { return nil }
+        return TimeResolution.tile(ofColumn: r.column(ts: newest - k))
     }
 }

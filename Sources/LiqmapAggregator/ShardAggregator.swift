@@ -45,6 +45,10 @@ public actor ShardAggregator: Service {
     public let options: AggregatorOptions
     let redis: RedisClient
     let store: ShardStore
+    /// The session partition maintenance runs on (shard 0 only; connects when first used).
+    let partitionSession: PostgresClient?
+    /// The newest event time this owner has seen, for maintenance's retention clock.
+    var newestEventTs: Int64?
     let lease: ShardLease
     let parameters: ModelParameters
     let marginTables: [InstrumentKey: MarginTable]
@@ -70,6 +74,7 @@ public actor ShardAggregator: Service {
         self.stats.shards = options.shards
         self.redis = try RedisClient(url: redisURL)
         self.store = ShardStore(client: postgres())
+        self.partitionSession = options.shard == 0 && options.maintainsPartitions ? postgres() : nil
         self.lease = ShardLease(client: postgres(), shard: options.shard)
         self.parameters = parameters
         self.marginTables = marginTables
@@ -114,6 +119,7 @@ public actor ShardAggregator: Service {
             metrics.isOwner.record(0)
             await lease.release()
             await store.client.disconnect()
+            await partitionSession?.disconnect()
             if !Task.isCancelled { try? await Task.sleep(for: .seconds(options.standbyPollSeconds)) }
         }
         await lease.release()
@@ -210,6 +216,12 @@ public actor ShardAggregator: Service {
             tasks.addTask {
                 await self.heartbeats(epoch: takeover.epoch, generation: generation)
                 return false
+            }
+            if let session = partitionSession {
+                tasks.addTask {
+                    await self.maintainPartitions(on: session)
+                    return false
+                }
             }
             tasks.addTask {
                 var state = OwnerState(epoch: takeover.epoch, highWater: takeover.lastID, engine: engine)
@@ -371,11 +383,12 @@ public actor ShardAggregator: Service {
             state.lastRetention = .now
             if result.tilesDropped > 0 { logger.info("retention dropped old tiles", metadata: ["tiles": "\(result.tilesDropped)"]) }
         }
-        await record(entries: entries.count, plan: plan, result: result, took: took, late: state.engine.lateEvents)
+        await record(entries: entries.count, plan: plan, result: result, took: took, late: state.engine.lateEvents, newest: state.maxEventTs)
     }
 
-    func record(entries: Int, plan: BatchPlan, result: CommitResult, took: Duration, late: Int) {
+    func record(entries: Int, plan: BatchPlan, result: CommitResult, took: Duration, late: Int, newest: Int64?) {
         stats.commits += 1
+        newestEventTs = newest
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         stats.lastCommitMs = nowMs
         metrics.lastCommit.record(Double(nowMs) / 1000)
@@ -395,6 +408,33 @@ public actor ShardAggregator: Service {
         metrics.commitSeconds.recordNanoseconds(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
         if !plan.deadLetters.isEmpty {
             logger.error("stream entries or events could not be applied: kept in dead_letters", metadata: ["count": "\(plan.deadLetters.count)"])
+        }
+    }
+
+    /// Partition maintenance while this process owns shard 0: at once when the first event is
+    /// known, then every retention interval, on a session of its own (so the consumer never waits
+    /// for it, and a lock it waits for never holds up a commit). Windows are judged by the newest
+    /// event time this owner has seen, as row retention judges them. The maintenance lock keeps it
+    /// apart from `liqmap partitions --apply`; a failed step is logged and planned again next time,
+    /// never a reason to give up the shard. Ends when owning ends (the task is cancelled).
+    nonisolated func maintainPartitions(on session: PostgresClient) async {
+        let maintainer = PartitionMaintainer(client: session,
+                                             policy: PartitionPolicy(realizedRetentionDays: options.realizedRetentionDays, tiles: options.retention))
+        while !Task.isCancelled {
+            guard let newest = await newestEventTs else {
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            do {
+                let outcome = try await maintainer.run(now: Int64(Date().timeIntervalSince1970 * 1000), retentionClock: newest)
+                for action in outcome.done { logger.notice("partition maintenance", metadata: ["step": "\(action)"]) }
+                for (action, error) in outcome.failed {
+                    logger.warning("partition maintenance step failed; planned again next time", metadata: ["step": "\(action)", "error": "\(error)"])
+                }
+            } catch {
+                logger.warning("partition maintenance failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(options.retentionEverySeconds))
         }
     }
 

@@ -157,7 +157,8 @@ public struct ShardStore: Sendable {
             }
         }
 
-        // 3. Liquidations: the identity key is the primary key, so a duplicate inserts nothing.
+        // 3. Liquidations: the identity key (with ts, which it contains: the partition key must be in
+        //    the primary key, migration 5) is the primary key, so a duplicate inserts nothing.
         var newKeys = Set<String>()
         if !plan.liquidations.isEmpty {
             let ls = plan.liquidations
@@ -170,7 +171,7 @@ public struct ShardStore: Sendable {
                     \(PGArrayLiteral.integers(ls.map(\.ts)))::bigint[], \(PGArrayLiteral.doubles(ls.map(\.price)))::float8[],
                     \(PGArrayLiteral.doubles(ls.map(\.qty)))::float8[], \(PGArrayLiteral.integers(ls.map(\.usdMicros)))::bigint[],
                     \(PGArrayLiteral.text(ls.map(\.streamID)))::text[]) AS x(k, v, f, i, a, s, t, p, q, u, sid)
-                ON CONFLICT (event_key) DO NOTHING
+                ON CONFLICT (event_key, ts) DO NOTHING
                 RETURNING event_key
                 """).rows
             for row in rows { newKeys.insert(try row.decode(String.self, at: 0)) }

@@ -58,6 +58,8 @@ struct AggregatorCommand: AsyncParsableCommand {
             options.failpoint = failpoint
             logger.warning("failpoint armed", metadata: ["failpoint": "\(text)"])
         }
+        // Shard 0's owner maintains the partitions; every process keeps the setting, since any may become it.
+        options.realizedRetentionDays = settings.realizedRetentionDays
         let parameters = try ModelFiles.parameters(explicit: model)
         let tables = try ModelFiles.marginTables(explicit: marginTiers)
         // Metrics first: the aggregator's counters bind to whatever factory exists when it is made.

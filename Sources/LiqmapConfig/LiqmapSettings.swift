@@ -9,31 +9,42 @@ import SystemPackage
 ///   - `redis.url` → `LIQMAP_REDIS_URL` (string, default `redis://127.0.0.1:6379`): `redis://[:password@]host[:port][/db]`
 ///     for one server, `redis-cluster://[:password@]host:port[,host:port…]` for a Redis Cluster (seed nodes)
 ///   - `postgres.url` → `LIQMAP_POSTGRES_URL` (string, libpq conninfo or URL, default `postgresql://127.0.0.1:5432/liqmap`)
+///   - `postgres.read_url` → `LIQMAP_POSTGRES_READ_URL` (string, optional): where the gateway's read pool connects
+///     (a read replica); unset or empty: `postgres.url`
 ///   - `cluster.shards` → `LIQMAP_CLUSTER_SHARDS` (int ≥ 1, default 2): aggregator shard count
 ///   - `streams.max_length` → `LIQMAP_STREAMS_MAX_LENGTH` (int ≥ 1000, default 1000000): approximate cap per shard stream
 ///   - `log.level` → `LIQMAP_LOG_LEVEL` (trace|debug|info|notice|warning|error|critical, default info)
 ///   - `gateway.auth` → `LIQMAP_GATEWAY_AUTH` (none|required, default none): whether the gateway's `/v1` needs an API key
+///   - `retention.realized_days` → `LIQMAP_RETENTION_REALIZED_DAYS` (int ≥ 0, default 0 = for ever): how long realized
+///     liquidation rows are kept (partition maintenance drops whole months older than this)
 public struct LiqmapSettings: Sendable, Hashable {
     public var redisURL: String
     public var postgresURL: String
+    /// The gateway's read pool (a replica), or nil for `postgresURL`.
+    public var postgresReadURL: String?
     public var shards: Int
     public var streamMaxLength: Int
     public var logLevel: String
     /// `none` or `required`.
     public var gatewayAuth: String
+    /// Days realized liquidation rows are kept; 0: for ever.
+    public var realizedRetentionDays: Int
 
     /// The built-in defaults (kept equal to `Config/liqmap.json` by a test).
     public static let defaults = LiqmapSettings(
         redisURL: "redis://127.0.0.1:6379", postgresURL: "postgresql://127.0.0.1:5432/liqmap",
         shards: 2, streamMaxLength: 1_000_000, logLevel: "info", gatewayAuth: "none")
 
-    public init(redisURL: String, postgresURL: String, shards: Int, streamMaxLength: Int, logLevel: String, gatewayAuth: String = "none") {
+    public init(redisURL: String, postgresURL: String, postgresReadURL: String? = nil, shards: Int, streamMaxLength: Int, logLevel: String,
+                gatewayAuth: String = "none", realizedRetentionDays: Int = 0) {
         self.redisURL = redisURL
         self.postgresURL = postgresURL
+        self.postgresReadURL = postgresReadURL
         self.shards = shards
         self.streamMaxLength = streamMaxLength
         self.logLevel = logLevel
         self.gatewayAuth = gatewayAuth
+        self.realizedRetentionDays = realizedRetentionDays
     }
 
     /// A setting that is present but unusable.
@@ -51,10 +62,12 @@ public struct LiqmapSettings: Sendable, Hashable {
         let d = Self.defaults
         redisURL = reader.string(forKey: "redis.url", default: d.redisURL)
         postgresURL = reader.string(forKey: "postgres.url", isSecret: true, default: d.postgresURL)
+        postgresReadURL = reader.string(forKey: "postgres.read_url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         shards = reader.int(forKey: "cluster.shards", default: d.shards)
         streamMaxLength = reader.int(forKey: "streams.max_length", default: d.streamMaxLength)
         logLevel = reader.string(forKey: "log.level", default: d.logLevel)
         gatewayAuth = reader.string(forKey: "gateway.auth", default: d.gatewayAuth)
+        realizedRetentionDays = reader.int(forKey: "retention.realized_days", default: d.realizedRetentionDays)
         guard redisURL.hasPrefix("redis://") || redisURL.hasPrefix("redis-cluster://") else {
             throw InvalidSetting(key: "redis.url", reason: "'\(redisURL)' is not a redis:// or redis-cluster:// URL")
         }
@@ -65,6 +78,9 @@ public struct LiqmapSettings: Sendable, Hashable {
         }
         guard Self.gatewayAuthModes.contains(gatewayAuth) else {
             throw InvalidSetting(key: "gateway.auth", reason: "'\(gatewayAuth)' is not none or required")
+        }
+        guard realizedRetentionDays >= 0 else {
+            throw InvalidSetting(key: "retention.realized_days", reason: "\(realizedRetentionDays) is not ≥ 0 (0 keeps rows for ever)")
         }
     }
 

@@ -29,5 +29,6 @@ public enum Migrations {
         m0002Aggregation,
         m0003ApiKeys,
         m0004Market,
+        m0005Partitions,
     ]
 }
