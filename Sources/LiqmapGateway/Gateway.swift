@@ -30,7 +30,7 @@ public struct Gateway: Sendable {
                 now: @escaping @Sendable () -> Int64 = WallClock.nowMs,
                 clock: @escaping @Sendable () -> UInt64 = MonotonicClock.nanoseconds) throws {
         self.configuration = configuration
-        self.pool = PostgresPool(conninfo: configuration.postgresURL, size: configuration.poolSize, settings: configuration.session)
+        self.pool = PostgresPool(conninfo: configuration.readURL, size: configuration.poolSize, settings: configuration.session)
         self.redis = try RedisClient(url: configuration.redisURL, timeout: configuration.redisTimeoutSeconds)
         self.registry = registry
         self.logger = logger
@@ -75,9 +75,11 @@ public struct Gateway: Sendable {
         )
     }
 
-    /// The notice listener that keeps the cache and the live streams current.
+    /// The notice listener that keeps the cache and the live streams current: it LISTENs on the
+    /// primary and, with a read replica, holds each notice until the replica has replayed its commit.
     public func listener() -> NoticeListener {
-        NoticeListener(conninfo: configuration.postgresURL, settings: configuration.session, cache: cache, hub: hub, logger: logger)
+        NoticeListener(conninfo: configuration.postgresURL, settings: configuration.session, cache: cache, hub: hub, logger: logger,
+                       replicaConninfo: configuration.postgresReadURL)
     }
 
     /// Everything the process runs: the listener, then the application.

@@ -4,10 +4,11 @@ import LiqmapAggregator
 @testable import LiqmapCLI
 import Testing
 
-@Suite("liqmap partitions")
+@Suite("liqmap partitions and gateway --postgres-read")
 struct PartitionsCommandTests {
     @Test("the new flags parse", arguments: [
         ["partitions"], ["partitions", "--apply"], ["partitions", "--realized-retention-days", "400", "--postgres", "postgresql://h/db"],
+        ["gateway", "--postgres-read", "postgresql://replica/db", "--postgres", "postgresql://primary/db"],
     ])
     func parses(_ arguments: [String]) throws {
         _ = try LiqmapCommand.parseAsRoot(arguments)
