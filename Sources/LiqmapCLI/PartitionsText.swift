@@ -16,7 +16,8 @@ enum PartitionsText {
                 } else {
                     let note = p.month.map { t.observation.mismatched.contains($0) ? "  (bounds differ from the monthly rule: left alone)" : "" }
                         ?? "  (not a monthly name: left alone)"
-                    out += "  \(name)  \(p.bound)  ~\(max(0, p.estimatedRows)) rows\(note)\n"
+                    let rows = p.estimatedRows < 0 ? "rows not counted yet (never analyzed)" : "~\(p.estimatedRows) rows"
+                    out += "  \(name)  \(p.bound)  \(rows)\(note)\n"
                 }
             }
         }
