@@ -29,9 +29,9 @@ struct GatewaySecurityTests {
     /// A gateway on `schema`; its key cache and rate limiter run on `clock` (a test moves it, so a
     /// slow, busy machine cannot refill a bucket or expire a cache entry behind the test's back).
     static func gateway(_ schema: TestSchema?, _ security: SecuritySettings, postgresURL: String = TestServers.postgresURL,
-                        role: String? = nil, poolSize: Int = 2, clock: ManualClock = ManualClock()) throws -> Gateway {
+                        role: String? = nil, poolSize: Int = 2, statementTimeoutMs: Int = 2000, clock: ManualClock = ManualClock()) throws -> Gateway {
         try Gateway(configuration: GatewayConfiguration(redisURL: TestServers.redisURL, postgresURL: postgresURL, poolSize: poolSize,
-                                                        session: SessionSettings(searchPath: schema?.name, role: role),
+                                                        session: SessionSettings(statementTimeoutMs: statementTimeoutMs, searchPath: schema?.name, role: role),
                                                         security: security),
                     registry: Observability.bootstrap(), logger: Logger(label: "test.gateway.security"), clock: clock.closure)
     }
@@ -329,7 +329,8 @@ struct GatewaySecurityTests {
         #expect(try await ReaderRole.status(plain) == .notGranted, "plain's schema was migrated before the role existed")
         let (_, token) = try await ApiKeyStore(client: admin).create(name: "reader test", limit: RateLimit(rate: 100, burst: 100))
 
-        let gateway = try Self.gateway(nil, Self.required, postgresURL: servers.postgresURL, role: "liqmap_reader", poolSize: 1)
+        // What is tested is the role; a 2 s statement timeout (tested on its own) can fire on a busy CI machine.
+        let gateway = try Self.gateway(nil, Self.required, postgresURL: servers.postgresURL, role: "liqmap_reader", poolSize: 1, statementTimeoutMs: 30_000)
         #expect(try await gateway.pool.query("SELECT current_user::text").scalar(String.self) == "liqmap_reader")
         for table in ["tiles", "projected_columns", "realized_liquidations", "liqmap_tile_cells", "shard_progress", "shard_leases", "api_keys",
                       "market_columns"] {
