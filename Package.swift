@@ -155,7 +155,8 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", "LiqmapObservability", "LiqmapSimulator", "LiqmapLoopback", "LiqmapAggregation", "LiqmapAggregator",
-                "LiqmapGateway", "LiqmapEval", "LiqmapStatus", "LiqmapRegistry", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LiqmapGateway", "LiqmapEval", "LiqmapStatus", "LiqmapRegistry", "LiqmapChaos", "LiqmapTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -189,12 +190,23 @@ let package = Package(
             dependencies: ["LiqmapRedis", "LiqmapPostgres", "LiqmapLoopback"],
             swiftSettings: strict
         ),
+        .target(
+            name: "LiqmapChaos",
+            dependencies: [
+                "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
+                "LiqmapTesting", "LiqmapSimulator", "LiqmapCollector",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LiqmapUnitTests",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapConfig", "LiqmapCLI", "LiqmapSimulator", "LiqmapAggregation", "LiqmapEval", "LiqmapAggregator", "LiqmapGateway",
-                "LiqmapStatus",
+                "LiqmapStatus", "LiqmapChaos", "LiqmapLoopback",
             ],
             swiftSettings: strict
         ),
@@ -203,7 +215,7 @@ let package = Package(
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapCollector", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
                 "LiqmapTesting", "LiqmapLoopback", "LiqmapObservability", "LiqmapSimulator", "LiqmapCLI", "LiqmapAggregation",
-                "LiqmapAggregator", "LiqmapGateway", "LiqmapStatus", "LiqmapRegistry", .product(name: "NIOCore", package: "swift-nio"),
+                "LiqmapAggregator", "LiqmapGateway", "LiqmapStatus", "LiqmapRegistry", "LiqmapChaos", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ],

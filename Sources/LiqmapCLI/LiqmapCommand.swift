@@ -8,7 +8,7 @@ public struct LiqmapCommand: AsyncParsableCommand {
         subcommands: [
             CollectorCommand.self, AggregatorCommand.self, GatewayCommand.self, MigrateCommand.self,
             StatusCommand.self, ReshardCommand.self, ParseCommand.self, SimulateCommand.self, BenchCommand.self, EvalCommand.self, KeysCommand.self,
-            PartitionsCommand.self,
+            PartitionsCommand.self, ChaosCommand.self,
         ]
     )
 

@@ -174,13 +174,28 @@ public final class LoopbackExchange: Sendable {
                 return (Array(s.liveChannels.values), Array(s.recent.suffix(count)))
             case .garbage(let count):
                 return (Array(s.liveChannels.values), (0..<count).map { "\u{7f}loopback garbage \($0) {" })
+            case .hostile:
+                return (Array(s.liveChannels.values), [])
             }
+        }
+        if case .hostile(let count) = fault {
+            let last = state.withLockedValue { $0.recent.last } ?? #"{"loopback":1}"#
+            for channel in targets {
+                for round in 0..<count { for frame in LoopbackFault.hostileFrames(after: last, round: round) { Self.send(bytes: frame, on: channel) } }
+            }
+            return
         }
         if case .drop = fault {
             for channel in targets { channel.close(mode: .all, promise: nil) }  // no close frame: a network drop
             return
         }
         for channel in targets { for frame in resend { Self.send(frame, on: channel) } }
+    }
+
+    /// Sends `bytes` as one text frame, whether or not they are UTF-8.
+    static func send(bytes: [UInt8], on channel: any Channel) {
+        let buffer = channel.allocator.buffer(bytes: bytes)
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
     }
 
     static func send(_ frame: String, on channel: any Channel) {

@@ -24,10 +24,13 @@ final class LoopbackREST: ChannelInboundHandler, RemovableChannelHandler {
             if path.hasPrefix("/_loopback/fault/") {
                 let n = uri.split(separator: "n=").dropFirst().first.flatMap { Double($0.prefix { $0 != "&" }) }
                 guard method == .POST, let fault = LoopbackFault(kind: String(path.dropFirst("/_loopback/fault/".count)), n: n) else {
-                    return respond(context, .badRequest, #"{"error":"POST /_loopback/fault/drop|stall|duplicate|garbage[?n=N]"}"#)
+                    return respond(context, .badRequest, #"{"error":"POST /_loopback/fault/drop|stall|duplicate|garbage|hostile[?n=N]"}"#)
                 }
                 exchange.inject(fault)
                 return respond(context, .noContent, "")
+            }
+            if path == "/_loopback/status" {
+                return respond(context, .ok, "{\"connections\":\(exchange.connections),\"live\":\(exchange.liveConnections),\"broadcasts\":\(exchange.broadcasts)}")
             }
             exchange.restRequested(path)
             if let error = exchange.script.restErrors[path] {

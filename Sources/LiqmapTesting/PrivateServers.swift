@@ -71,8 +71,31 @@ public final class PrivateServers: Sendable {
         return url.appendingPathComponent("Deploy/local/services").path
     }()
 
+    /// The first of `count` consecutive TCP ports on 127.0.0.1 that nothing listens on right now.
+    public static func freePorts(count: Int) throws -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...(60_000 - count))
+            if (base..<(base + count)).allSatisfy(isFree) { return base }
+        }
+        throw Failure(description: "no \(count) consecutive free ports found")
+    }
+
+    /// True when `port` on 127.0.0.1 can be bound now.
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
-    static func freePort(avoiding other: Int = 0) throws -> Int {
+    public static func freePort(avoiding other: Int = 0) throws -> Int {
         for _ in 0..<20 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket() failed") }

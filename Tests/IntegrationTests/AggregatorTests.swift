@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapChaos
 import Logging
 import LiqmapAggregation
 import LiqmapAggregator

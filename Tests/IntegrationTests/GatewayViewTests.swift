@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapChaos
 import Hummingbird
 import HummingbirdTesting
 import LiqmapAggregation

@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapChaos
 import Glibc
 import Hummingbird
 import HummingbirdTesting

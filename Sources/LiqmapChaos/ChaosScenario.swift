@@ -1,0 +1,55 @@
+import Foundation
+
+/// One kind of fault, injected on purpose while a simulated market flows through a cluster.
+public protocol ChaosScenario: Sendable {
+    /// The name on the command line (`liqmap chaos run --scenario NAME`).
+    var name: String { get }
+    /// The fault, as the reliability table names it.
+    var fault: String { get }
+    /// How it is injected, in a few words.
+    var injection: String { get }
+    /// The market, the cluster and how long it runs.
+    var plan: MarketPlan { get }
+    /// Injects the fault (as often as the scenario does) while the market flows; measures each
+    /// recovery through `run`. Returns once done or once `run.marketDone` is true.
+    func inject(_ run: ChaosRun) async throws
+}
+
+/// How a run's market is fed: replayed recordings, or a market served live over WebSocket.
+public enum MarketMode: String, Sendable, Codable {
+    case replay, live
+}
+
+/// The market and the cluster a scenario runs on.
+public struct MarketPlan: Sendable {
+    public var mode: MarketMode = .replay
+    public var feeds = ["binance-usdm", "bybit-linear", "okx"]
+    public var assets = "BTC,ETH,SOL"
+    public var shards = 2
+    /// Simulated duration.
+    public var duration = "20m"
+    /// Simulated time per wall time.
+    public var speed = "60"
+    /// The aggregators' `--lease-seconds`.
+    public var leaseSeconds = 3
+    /// Every other aggregator the supervisor starts dies at random between COMMIT and XACK with this
+    /// probability per batch (0: none).
+    public var commitAckFailpoint = 0.0
+    /// Start a gateway too.
+    public var gateway = false
+
+    public init() {}
+}
+
+/// Scenarios by name.
+public enum ChaosScenarios {
+    /// Every scenario, in the order of the reliability table.
+    public static let all: [any ChaosScenario] = [
+        KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), RedisRestartScenario(), PostgresRestartScenario(),
+        HostileFramesScenario(), DisconnectStormScenario(), GatewayFloodScenario(),
+    ]
+    /// The short suite CI runs on every change.
+    public static let short = ["kill9-owner", "sigstop-owner", "redis-restart", "postgres-restart", "hostile-frames"]
+
+    public static func named(_ name: String) -> (any ChaosScenario)? { all.first { $0.name == name } }
+}

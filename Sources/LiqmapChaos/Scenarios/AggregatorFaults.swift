@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import LiqmapPostgres
+import LiqmapTesting
+
+/// `kill -9` of a shard's owner at random instants; half the aggregators also die at random
+/// between COMMIT and XACK (the `after_commit_before_ack` failpoint).
+struct KillOwnerScenario: ChaosScenario, SingleFault {
+    let name = "kill9-owner"
+    let fault = "kill -9 of a shard owner at random instants, incl. between COMMIT and XACK"
+    let injection = "SIGKILL every 1.5–4 s; failpoint after_commit_before_ack@0.02 on half the processes"
+    var plan: MarketPlan {
+        var p = MarketPlan()
+        p.commitAckFailpoint = 0.02
+        return p
+    }
+
+    func inject(_ run: ChaosRun) async throws {
+        while await run.pause(run.random(1.5...4)) { try await once(run) }
+    }
+
+    func once(_ run: ChaosRun) async throws {
+        let shard = run.random(below: run.plan.shards)
+        guard let owner = try await run.owner(of: shard), let process = owner.process, process.poll() == nil else { return }
+        let at = ContinuousClock.now
+        process.signal(SIGKILL)
+        run.faultInjected()
+        await run.waitForTakeover(shard: shard, after: owner.epoch, since: at)
+    }
+}
+
+/// SIGSTOP of an owner past the takeover, then SIGCONT: its next write must be refused by the fence.
+struct PauseOwnerScenario: ChaosScenario, SingleFault {
+    let name = "sigstop-owner"
+    let fault = "owner paused (SIGSTOP) past its lease, then resumed"
+    let injection = "SIGSTOP; the standby takes over; SIGCONT 1–3 s later; the fence must refuse the zombie"
+    let plan = MarketPlan()
+
+    func inject(_ run: ChaosRun) async throws {
+        guard await run.pause(run.random(2...4)) else { return }
+        try await once(run)
+    }
+
+    func once(_ run: ChaosRun) async throws {
+        let shard = run.random(below: run.plan.shards)
+        guard let owner = try await run.owner(of: shard), let process = owner.process else {
+            run.problem("shard \(shard) had no supervised owner to pause")
+            return
+        }
+        let at = ContinuousClock.now
+        let before = process.output.utf8.count
+        process.signal(SIGSTOP)
+        run.faultInjected()
+        let tookOver = await run.waitForTakeover(shard: shard, after: owner.epoch, since: at)
+        try? await Task.sleep(for: .milliseconds(Int(run.random(1...3) * 1000)))
+        process.signal(SIGCONT)
+        guard tookOver != nil else { return }
+        // The resumed owner either finds its lease gone before it writes and gives the shard up, or
+        // its write in flight hits the epoch fence and is rolled back; it never commits.
+        let resumed = ContinuousClock.now
+        while ContinuousClock.now - resumed < .seconds(15) {
+            let out = String(decoding: process.output.utf8.dropFirst(before), as: UTF8.self)
+            if out.contains("write rejected by the fence") {
+                run.note("fenced")
+                return
+            }
+            if out.contains("gave up the shard after an error") {
+                run.note("stood down")
+                return
+            }
+            if process.poll() != nil {
+                run.note("exited")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        run.problem("the resumed owner neither hit the fence nor stood down within 15 s")
+    }
+}
+
+/// The owner's lock session (the advisory lock) ended from the server side.
+struct LockSessionScenario: ChaosScenario, SingleFault {
+    let name = "kill-lock-session"
+    let fault = "the owner's PostgreSQL lock session ended by the server"
+    let injection = "pg_terminate_backend(lock_pid) of a shard owner, every 2–5 s"
+    let plan = MarketPlan()
+
+    func inject(_ run: ChaosRun) async throws {
+        while await run.pause(run.random(2...5)) { try await once(run) }
+    }
+
+    func once(_ run: ChaosRun) async throws {
+        let shard = run.random(below: run.plan.shards)
+        guard let owner = try await run.owner(of: shard) else { return }
+        let at = ContinuousClock.now
+        let ended = try await run.cluster.postgres().query(
+            "SELECT count(*)::bigint FROM shard_leases l WHERE l.shard = \(shard) AND pg_terminate_backend(l.lock_pid)").scalar(Int64.self)
+        guard ended == 1 else { return }
+        run.faultInjected()
+        await run.waitForTakeover(shard: shard, after: owner.epoch, since: at)
+    }
+}

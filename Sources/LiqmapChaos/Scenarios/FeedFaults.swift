@@ -1,0 +1,100 @@
+import Foundation
+import LiqmapCollector
+import LiqmapCore
+import LiqmapRedis
+import LiqmapTesting
+import LiqmapWire
+
+/// Hostile frames from the venue: 1 MB frames, bytes that are not UTF-8, numbers made NaN or
+/// negative, frames cut in half. Each must be counted and quarantined, and the collector must keep
+/// its connection's events flowing without a restart.
+struct HostileFramesScenario: ChaosScenario {
+    let name = "hostile-frames"
+    let fault = "hostile frames: 1 MB, invalid UTF-8, NaN and negative numbers, truncated JSON"
+    let injection = "the loopback venue sends 5 rounds of 5 hostile frames on every feed, 3 times per run"
+    var plan: MarketPlan {
+        var p = MarketPlan()
+        p.mode = .live
+        p.duration = "30m"
+        p.speed = "90"
+        return p
+    }
+
+    func inject(_ run: ChaosRun) async throws {
+        let collectors = run.cluster.children.filter { $0.argv.contains("collector") }
+        let pids = collectors.map(\.pid)
+        for _ in 0..<3 {
+            guard await run.pause(run.random(2...4)) else { break }
+            for i in run.cluster.feeds.indices {
+                let (status, _) = try await RestFetch.post(run.loopback(i) + "/_loopback/fault/hostile?n=5")
+                if status != 204 { run.problem("the loopback venue refused the hostile fault: \(status)") }
+                run.faultInjected()
+            }
+        }
+        while !run.marketDone { try await Task.sleep(for: .milliseconds(200)) }
+        // Nothing restarted: the same collector processes ran through it all (the runner stops them
+        // after the market; here they must still be the ones it started).
+        let alive = collectors.filter { $0.poll() == nil }.map(\.pid)
+        if alive != pids { run.problem("a collector died under hostile frames: started \(pids), alive \(alive)") }
+        let redis = try run.cluster.redis()
+        var quarantined = 0
+        for name in run.cluster.feeds {
+            guard let feed = Feed(rawValue: name) else { continue }
+            quarantined += (try? await redis.xinfoStream(StreamKeys.quarantine(feed: feed)).length) ?? 0
+        }
+        // At least the truncated frame and the unquoted NaN are unreadable in every round.
+        let floor = run.measured.faults * 5 * 2
+        run.note("quarantined \(quarantined)")
+        if quarantined < floor { run.problem("only \(quarantined) frames quarantined; at least \(floor) hostile frames are unreadable") }
+    }
+}
+
+/// A storm of drops, stalls and replayed (duplicate) frames from the venue.
+struct DisconnectStormScenario: ChaosScenario {
+    let name = "disconnect-storm"
+    let fault = "collector disconnect storm, duplicates and gaps from the venue"
+    let injection = "every 0.5–2 s on a random feed: drop all connections, stall 0.5 s, or resend the last 200 frames"
+    var plan: MarketPlan {
+        var p = MarketPlan()
+        p.mode = .live
+        p.duration = "30m"
+        p.speed = "90"
+        return p
+    }
+
+    func inject(_ run: ChaosRun) async throws {
+        var step = 0
+        while await run.pause(run.random(0.5...2)) {
+            let i = run.random(below: run.cluster.feeds.count)
+            let base = run.loopback(i)
+            step += 1
+            switch step % 3 {
+            case 0:
+                let before = try await Self.live(base)
+                let at = ContinuousClock.now
+                _ = try await RestFetch.post(base + "/_loopback/fault/drop")
+                run.faultInjected()
+                while ContinuousClock.now - at < .seconds(30), !run.marketDone {
+                    if try await Self.live(base) >= before {
+                        run.recovered(after: ChaosRun.seconds(ContinuousClock.now - at))
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            case 1:
+                _ = try await RestFetch.post(base + "/_loopback/fault/stall?n=0.5")
+                run.faultInjected()
+            default:
+                _ = try await RestFetch.post(base + "/_loopback/fault/duplicate?n=200")
+                run.faultInjected()
+            }
+        }
+    }
+
+    /// The venue's open live connections.
+    static func live(_ base: String) async throws -> Int {
+        let (_, body, _) = try await RestFetch.get(base + "/_loopback/status")
+        let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        return object?["live"] as? Int ?? 0
+    }
+}
