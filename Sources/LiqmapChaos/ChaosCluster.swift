@@ -8,6 +8,7 @@ import LiqmapRedis
 import LiqmapStore
 import LiqmapTesting
 import LiqmapWire
+import Logging
 
 /// The processes of a local cluster on loopback, for one fault run or one test: private Redis and
 /// PostgreSQL servers, a simulated market (written as recordings, or served live), and `liqmap`
@@ -53,7 +54,9 @@ public final class ChaosCluster: @unchecked Sendable {
     public func start() async throws {
         try servers.start(.redis)
         try servers.start(.postgres)
-        _ = try await Migrator().migrate(PostgresClient(conninfo: servers.postgresURL))
+        var quiet = Logger(label: "liqmap.chaos.migrate")
+        quiet.logLevel = .warning
+        _ = try await Migrator(logger: quiet).migrate(PostgresClient(conninfo: servers.postgresURL))
     }
 
     /// Kills every child still running and removes the servers and the folder.

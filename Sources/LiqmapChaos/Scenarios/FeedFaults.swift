@@ -15,8 +15,8 @@ struct HostileFramesScenario: ChaosScenario {
     var plan: MarketPlan {
         var p = MarketPlan()
         p.mode = .live
-        p.duration = "30m"
-        p.speed = "90"
+        p.duration = "12m"
+        p.speed = "30"
         return p
     }
 
@@ -26,7 +26,7 @@ struct HostileFramesScenario: ChaosScenario {
         for _ in 0..<3 {
             guard await run.pause(run.random(2...4)) else { break }
             for i in run.cluster.feeds.indices {
-                let (status, _) = try await RestFetch.post(run.loopback(i) + "/_loopback/fault/hostile?n=5")
+                let status = try await run.control(run.loopback(i) + "/_loopback/fault/hostile?n=5")
                 if status != 204 { run.problem("the loopback venue refused the hostile fault: \(status)") }
                 run.faultInjected()
             }
@@ -57,43 +57,51 @@ struct DisconnectStormScenario: ChaosScenario {
     var plan: MarketPlan {
         var p = MarketPlan()
         p.mode = .live
-        p.duration = "30m"
-        p.speed = "90"
+        p.duration = "12m"
+        p.speed = "30"
         return p
     }
 
     func inject(_ run: ChaosRun) async throws {
         var step = 0
         while await run.pause(run.random(0.5...2)) {
-            let i = run.random(below: run.cluster.feeds.count)
-            let base = run.loopback(i)
             step += 1
-            switch step % 3 {
-            case 0:
-                let before = try await Self.live(base)
-                let at = ContinuousClock.now
-                _ = try await RestFetch.post(base + "/_loopback/fault/drop")
-                run.faultInjected()
-                while ContinuousClock.now - at < .seconds(30), !run.marketDone {
-                    if try await Self.live(base) >= before {
-                        run.recovered(after: ChaosRun.seconds(ContinuousClock.now - at))
-                        break
-                    }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            case 1:
-                _ = try await RestFetch.post(base + "/_loopback/fault/stall?n=0.5")
-                run.faultInjected()
-            default:
-                _ = try await RestFetch.post(base + "/_loopback/fault/duplicate?n=200")
-                run.faultInjected()
+            do { try await once(run, step: step) } catch {
+                // The served market ends by closing its ports: a control call then fails.
+                if await !run.pause(1) { return }
+                throw error
             }
         }
     }
 
+    func once(_ run: ChaosRun, step: Int) async throws {
+        let i = run.random(below: run.cluster.feeds.count)
+        let base = run.loopback(i)
+        switch step % 3 {
+        case 0:
+            let before = try await Self.live(base, run)
+            let at = ContinuousClock.now
+            _ = try await run.control(base + "/_loopback/fault/drop")
+            run.faultInjected()
+            while ContinuousClock.now - at < .seconds(30), !run.marketDone {
+                if try await Self.live(base, run) >= before {
+                    run.recovered(after: ChaosRun.seconds(ContinuousClock.now - at))
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        case 1:
+            _ = try await run.control(base + "/_loopback/fault/stall?n=0.5")
+            run.faultInjected()
+        default:
+            _ = try await run.control(base + "/_loopback/fault/duplicate?n=200")
+            run.faultInjected()
+        }
+    }
+
     /// The venue's open live connections.
-    static func live(_ base: String) async throws -> Int {
-        let (_, body, _) = try await RestFetch.get(base + "/_loopback/status")
+    static func live(_ base: String, _ run: ChaosRun) async throws -> Int {
+        let body = try await run.controlGet(base + "/_loopback/status")
         let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         return object?["live"] as? Int ?? 0
     }

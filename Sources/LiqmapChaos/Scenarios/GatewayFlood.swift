@@ -21,7 +21,8 @@ struct GatewayFloodScenario: ChaosScenario {
         let flood = try await run.createKey(name: "flood", rate: 10, burst: 10)
         let quiet = try await run.createKey(name: "quiet", rate: 50, burst: 50)
         guard await run.pause(run.random(1...3)) else { return }
-        let url = gateway + "/v1/liquidations?asset=BTC&from=0&to=\(ChaosRun.wallMs())"
+        let now = ChaosRun.wallMs()
+        let url = gateway + "/v1/liquidations?asset=BTC&from=\(now - 86_400_000)&to=\(now)"
         let seconds = 5.0
         run.faultInjected()
         async let floodAnswers = Self.hammer(url, key: flood, perSecond: 200, seconds: seconds)
