@@ -10,6 +10,7 @@ public struct AggregatorMetrics: Sendable {
     public let liquidationsDuplicate: Counter
     public let deadLetters: Counter
     public let pelDeleted: Counter
+    public let streamsLost: Counter
     public let fencedRejections: Counter
     public let takeovers: Counter
     public let stepDowns: Counter
@@ -33,6 +34,7 @@ public struct AggregatorMetrics: Sendable {
         liquidationsDuplicate = Counter(label: "liqmap_aggregator_duplicate_liquidations_total", dimensions: d)
         deadLetters = Counter(label: "liqmap_aggregator_dead_letters_total", dimensions: d)
         pelDeleted = Counter(label: "liqmap_aggregator_pel_deleted_total", dimensions: d)
+        streamsLost = Counter(label: "liqmap_aggregator_streams_lost_total", dimensions: d)
         fencedRejections = Counter(label: "liqmap_aggregator_fenced_rejections_total", dimensions: d)
         takeovers = Counter(label: "liqmap_aggregator_takeovers_total", dimensions: d)
         stepDowns = Counter(label: "liqmap_aggregator_step_downs_total", dimensions: d)

@@ -22,6 +22,8 @@ public struct AggregatorStats: Sendable, Hashable {
     public var duplicateLiquidations = 0
     public var deadLetters = 0
     public var pelDeleted = 0
+    /// Times this process found the shard stream lost and re-created (Redis lost its data).
+    public var streamsLost = 0
     public var commits = 0
     public var epoch: Int64 = 0
     public var isOwner = false
@@ -209,6 +211,7 @@ public actor ShardAggregator: Service {
         metrics.isOwner.record(1)
         let engine = try await restoreEngine()
         _ = try await redis.xgroupCreate(stream, group: group, startID: "0", makeStream: true)
+        try await checkIncarnation(takeover)
         leaseLost = nil
         // The heartbeat only raises a flag: the consumer looks at it before each read, never between
         // a read and its commit, so a write in flight is stopped by the fence and nothing else.
@@ -300,6 +303,34 @@ public actor ShardAggregator: Service {
             try await apply(claimed.entries, to: &state, forceCheckpoint: false)
             start = claimed.nextStart
         } while start != "0-0"
+    }
+
+    /// Compares the stream's incarnation token with the one recorded in PostgreSQL. No token in
+    /// Redis: this stream is new (the first owner) or Redis lost its data; the owner sets one. A
+    /// token other than the recorded one means the stream this shard was reading is gone, and with
+    /// it every entry not yet committed: alarmed (`stream_lost`), counted, logged at critical. The
+    /// group was just created at 0, so the new stream is read whole (collectors re-publish their
+    /// journals into it; `applied_batches` drops what was applied before).
+    func checkIncarnation(_ takeover: Takeover) async throws {
+        let key = StreamKeys.incarnation(shard: options.shard)
+        var token = try await redis.send(["GET", RedisArgument(key)]).string
+        if token == nil {
+            _ = try await redis.send(["SET", RedisArgument(key), RedisArgument(UUID().uuidString), "NX"])
+            token = try await redis.send(["GET", RedisArgument(key)]).string
+        }
+        guard let token else { throw StoreInvariantError(description: "the incarnation token \(key) could not be set") }
+        guard token != takeover.incarnation else { return }
+        var lost: String?
+        if let recorded = takeover.incarnation {
+            lost = "the shard stream was lost and re-created (incarnation \(recorded) → \(token)): entries not yet committed when Redis lost its data are gone from it; collectors re-publish what their journals hold"
+            stats.streamsLost += 1
+            metrics.streamsLost.increment()
+            logger.critical("LOSS: the shard stream was lost and re-created (Redis lost its data)", metadata: [
+                "was": "\(recorded)", "now": "\(token)"])
+        }
+        guard try await store.recordIncarnation(shard: options.shard, epoch: takeover.epoch, token: token, lost: lost) else {
+            throw FencedError(shard: options.shard, epoch: takeover.epoch)
+        }
     }
 
     func noteDeleted(_ ids: [String]) {

@@ -18,6 +18,8 @@ public struct StoreInvariantError: Error, Sendable, CustomStringConvertible {
 public struct Takeover: Sendable, Hashable {
     public var epoch: Int64
     public var lastID: StreamID
+    /// The stream incarnation the previous owner recorded (nil: none yet).
+    public var incarnation: String? = nil
 }
 
 /// Everything one fenced transaction commits (ARCHITECTURE.md, "Effectively-once").
@@ -73,7 +75,7 @@ public struct ShardStore: Sendable {
             try conn.query("INSERT INTO shard_progress (shard, shards, stream) VALUES (\(shard), \(shards), \(stream)) ON CONFLICT (shard) DO NOTHING")
             let row = try conn.query("""
                 UPDATE shard_progress SET epoch = epoch + 1, owner = \(owner), updated_at = now()
-                WHERE shard = \(shard) RETURNING epoch, last_id, shards
+                WHERE shard = \(shard) RETURNING epoch, last_id, shards, stream_incarnation
                 """).rows
             guard let r = row.first else { throw StoreInvariantError(description: "shard_progress row \(shard) vanished") }
             let recorded = try r.decode(Int.self, at: 2)
@@ -89,7 +91,22 @@ public struct ShardStore: Sendable {
                 ON CONFLICT (shard) DO UPDATE SET epoch = EXCLUDED.epoch, owner = EXCLUDED.owner, lock_pid = EXCLUDED.lock_pid,
                     data_pid = EXCLUDED.data_pid, heartbeat_at = now(), acquired_at = now()
                 """)
-            return Takeover(epoch: epoch, lastID: lastID)
+            return Takeover(epoch: epoch, lastID: lastID, incarnation: try r.decodeIfPresent(String.self, at: 3))
+        }
+    }
+
+    /// Records the stream incarnation the owner found, fenced by its epoch; with `lost`, also the
+    /// `stream_lost` alarm. False when the epoch has moved on.
+    public func recordIncarnation(shard: Int, epoch: Int64, token: String, lost: String?) async throws -> Bool {
+        try await client.transaction { conn in
+            let updated = try conn.query("""
+                UPDATE shard_progress SET stream_incarnation = \(token) WHERE shard = \(shard) AND epoch = \(epoch)
+                """)
+            guard updated.affectedRows == 1 else { return false }
+            if let lost {
+                try conn.query("INSERT INTO shard_alarms (shard, kind, detail) VALUES (\(shard), 'stream_lost', \(lost))")
+            }
+            return true
         }
     }
 

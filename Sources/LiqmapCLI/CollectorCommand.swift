@@ -24,6 +24,7 @@ struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Record every received frame as RECV_TS_MS<TAB>FRAME.") var record: String?
     @Option(help: "Where batches wait while Redis is unreachable (default: $LIQMAP_HOME/spool/<feed>.spool).") var spool: String?
     @Option(help: "Producer id in the stream entries (default: <feed>@<host>:<pid>).") var source: String?
+    @Option(help: "Seconds of published batches kept in memory to publish again if Redis loses its data (0: none; at most 256 MB).") var journalSeconds: Int = 300
     @Option(help: "WebSocket base URL replacing the venue's host, e.g. ws://127.0.0.1:9000 (loopback exchange, simulator).") var endpoint: String?
     @Option(help: "REST base URL replacing the venue's host, e.g. http://127.0.0.1:9000.") var restEndpoint: String?
     @Option(help: "Serve /metrics and /healthz on this port (0 picks a free port; off when not given).") var metricsPort: Int?
@@ -50,7 +51,8 @@ struct CollectorCommand: AsyncParsableCommand {
         let shards = await Self.layoutShards(redis, configured: settings.shards, logger: logger)
         let publisher = try EventPublisher(
             redis: redis, feed: feed, source: instance,
-            shards: ShardMap(shards: shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", logger: logger)
+            shards: ShardMap(shards: shards), spoolPath: spool ?? "\(home)/spool/\(feed.rawValue).spool", journalSeconds: journalSeconds,
+            logger: logger)
         await publisher.setFollowsLayout(true)
         if let replay {
             var session = ParseSession(feed: feed, instruments: try loadInstruments(instruments))

@@ -45,11 +45,11 @@ public struct MarketPlan: Sendable {
 public enum ChaosScenarios {
     /// Every scenario, in the order of the reliability table.
     public static let all: [any ChaosScenario] = [
-        KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), RedisRestartScenario(), PostgresRestartScenario(),
+        KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), RedisRestartScenario(), RedisDataLossScenario(), PostgresRestartScenario(),
         HostileFramesScenario(), DisconnectStormScenario(), GatewayFloodScenario(),
     ]
     /// The short suite CI runs on every change.
-    public static let short = ["kill9-owner", "sigstop-owner", "redis-restart", "postgres-restart", "hostile-frames"]
+    public static let short = ["kill9-owner", "sigstop-owner", "redis-restart", "redis-data-loss", "postgres-restart", "hostile-frames"]
 
     public static func named(_ name: String) -> (any ChaosScenario)? { all.first { $0.name == name } }
 }

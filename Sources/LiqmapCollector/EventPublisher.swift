@@ -32,12 +32,24 @@ public actor EventPublisher {
         public var quarantined = 0
         public var spooledBatches = 0
         public var publishFailures = 0
+        /// Batches published again into a stream Redis lost and re-created.
+        public var republished = 0
+        public var streamsLost = 0
     }
     public private(set) var stats = Stats()
 
+    /// Published batches kept for re-publishing into a stream Redis lost (``PublishedJournal``).
+    var journal: PublishedJournal
+    /// The incarnation token of each shard stream last seen (Protocols/streams.md).
+    var incarnations: [Int: String] = [:]
+    var lastIncarnationCheck: ContinuousClock.Instant?
+    /// The latest `now` the caller gave.
+    var clock: Int64 = 0
+
     public init(redis: RedisClient, feed: Feed, source: String, shards: ShardMap, spoolPath: String?, maxEvents: Int = 500,
-                logger: Logger = Logger(label: "liqmap.publisher")) throws
+                journalSeconds: Int = 300, journalBytes: Int = 256 << 20, logger: Logger = Logger(label: "liqmap.publisher")) throws
     {
+        journal = PublishedJournal(maxAgeMs: Int64(journalSeconds) * 1000, maxBytes: journalBytes)
         self.redis = redis
         self.feed = feed
         self.source = source
@@ -52,7 +64,9 @@ public actor EventPublisher {
 
     /// Adds events; sends the batches they complete (or holds them while a reshard switches).
     public func publish(_ events: [NormalizedEvent], now: Int64) async throws {
+        clock = max(clock, now)
         try await followLayout()
+        await watchIncarnations()
         if holding != nil {
             held += events
             return
@@ -62,7 +76,9 @@ public actor EventPublisher {
 
     /// Sends batches older than `interval` ms (0: every pending batch).
     public func flush(now: Int64, interval: Int64 = 0) async throws {
+        clock = max(clock, now)
         try await followLayout()
+        await watchIncarnations()
         if holding != nil { return }
         try await send(builder.due(now: now, interval: interval))
     }
@@ -103,6 +119,8 @@ public actor EventPublisher {
         } else if holding != nil || layout.shards != builder.shards.shards {
             builder = BatchBuilder(shards: ShardMap(shards: layout.shards), maxEvents: builder.maxEvents, maxBytes: builder.maxBytes,
                                    startingAfter: builder.sequence)
+            journal.removeAll()  // its shard numbers are the old layout's
+            incarnations = [:]
             let events = held
             holding = nil
             held = []
@@ -202,13 +220,43 @@ public actor EventPublisher {
         Gauge(label: "liqmap_collector_spool_batches", dimensions: [("feed", feed.rawValue)]).record(spool.records)
     }
 
-    private func xadd(_ records: [(shard: Int, fields: [(name: String, value: [UInt8])])]) async throws {
+    private func xadd(_ records: [(shard: Int, fields: [(name: String, value: [UInt8])])], journaled: Bool = true) async throws {
         var writer = RESPWriter()
         for r in records {
             writer.command(RedisClient.xaddArguments(StreamKeys.events(shard: r.shard), id: "*", fields: r.fields, trim: nil))
         }
         for reply in try await redis.pipeline(writer) {
             if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+        if journaled { for r in records { journal.append(shard: r.shard, fields: r.fields, now: clock) } }
+    }
+
+    /// At most once a second: reads every shard stream's incarnation token. One that changed (or
+    /// vanished) since last seen means Redis lost the stream and whatever of it was not yet
+    /// committed: the journal's batches for that shard are published again (those already applied
+    /// are dropped by their (src, seq)).
+    func watchIncarnations() async {
+        if let last = lastIncarnationCheck, ContinuousClock.now - last < .seconds(1) { return }
+        lastIncarnationCheck = .now
+        let shards = builder.shards.shards
+        var writer = RESPWriter()
+        for shard in 0..<shards { writer.command(["GET", RedisArgument(StreamKeys.incarnation(shard: shard))]) }
+        guard let replies = try? await redis.pipeline(writer), replies.count == shards else { return }
+        for (shard, reply) in replies.enumerated() {
+            let token = reply.string
+            defer { incarnations[shard] = token }
+            guard let seen = incarnations[shard], seen != token else { continue }
+            let batches = journal.batches(shard: shard)
+            stats.streamsLost += 1
+            logger.critical("the shard stream was lost and re-created (Redis lost its data): publishing the journal again", metadata: [
+                "shard": "\(shard)", "batches": "\(batches.count)", "journal_seconds": "\(journal.maxAgeMs / 1000)"])
+            let records = batches.map { (shard: shard, fields: $0) }
+            do { try await xadd(records, journaled: false) } catch {
+                logger.warning("re-publishing the journal failed: spooling it", metadata: ["error": "\(error)"])
+                try? spoolAll(records)
+            }
+            stats.republished += batches.count
+            Counter(label: "liqmap_collector_republished_batches_total", dimensions: [("feed", feed.rawValue)]).increment(by: batches.count)
         }
     }
 }

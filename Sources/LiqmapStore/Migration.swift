@@ -30,5 +30,6 @@ public enum Migrations {
         m0003ApiKeys,
         m0004Market,
         m0005Partitions,
+        m0006StreamIncarnation,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapPostgres
 import LiqmapTesting
 
 /// Redis killed with SIGKILL and started again on its AOF (appendfsync everysec) while collectors
@@ -47,6 +48,47 @@ struct PostgresRestartScenario: ChaosScenario, SingleFault {
         run.faultInjected()
         try await Task.sleep(for: .milliseconds(Int(run.random(0.5...3) * 1000)))
         try run.cluster.servers.start(.postgres)
+        await run.waitForCommits(afterMs: atMs, since: at)
+    }
+}
+
+/// Redis killed and started again **without** its data (a new, empty instance): the shard streams,
+/// their groups and the pending entries are gone. Aggregators must notice (the stream incarnation
+/// token changed), alarm, and read the new stream from 0; collectors must publish their journals
+/// again so that nothing committed-to-Redis-but-not-to-PostgreSQL is lost.
+struct RedisDataLossScenario: ChaosScenario, SingleFault {
+    let name = "redis-data-loss"
+    let fault = "Redis restarted without its data (streams, groups, pending entries gone)"
+    let injection = "SIGKILL to redis-server, its AOF and data deleted, started empty 0.5–2 s later; once per run"
+    let plan = MarketPlan()
+
+    func inject(_ run: ChaosRun) async throws {
+        guard await run.pause(run.random(3...6)) else { return }
+        try await once(run)
+        // Every shard's owner must have seen the loss and said so where an operator looks.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let alarms = try? await run.cluster.postgres().query(
+                "SELECT count(DISTINCT shard)::bigint FROM shard_alarms WHERE kind = 'stream_lost'").scalar(Int64.self)
+            if alarms == Int64(run.plan.shards) {
+                run.note("stream_lost alarmed on every shard")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        run.problem("not every shard raised a stream_lost alarm within 60 s")
+    }
+
+    func once(_ run: ChaosRun) async throws {
+        let at = ContinuousClock.now, atMs = ChaosRun.wallMs()
+        try run.cluster.servers.kill(.redis)
+        run.faultInjected()
+        let dir = run.cluster.servers.home + "/redis"
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !file.hasSuffix(".log") {
+            try? FileManager.default.removeItem(atPath: dir + "/" + file)
+        }
+        try await Task.sleep(for: .milliseconds(Int(run.random(0.5...2) * 1000)))
+        try run.cluster.servers.start(.redis)
         await run.waitForCommits(afterMs: atMs, since: at)
     }
 }
