@@ -37,7 +37,7 @@ def check_dockerfile(report):
     report.check(bool(users) and users[-1].split(":")[0] not in ("root", "0"), path, f"the runtime must end with a non-root USER, has {users}")
     report.check(re.search(r"^ENTRYPOINT \[\"/usr/local/bin/liqmap\"\]", runtime, re.M) is not None, path,
                  "the entrypoint must be /usr/local/bin/liqmap (compose and Kubernetes pass subcommands as arguments)")
-    for tool, who in (("curl", "health checks and probes"), ("socat", "the Kubernetes metrics-proxy sidecar")):
+    for tool, who in (("curl", "health checks and probes"),):
         report.check(re.search(rf"apt-get install[^\n]*\b{tool}\b", runtime) is not None, path, f"the runtime needs {tool} ({who})")
     image = re.search(r"^ARG SWIFT_IMAGE=swift:(\d+\.\d+(?:\.\d+)?)", text, re.M)
     if report.check(image is not None, path, "ARG SWIFT_IMAGE=swift:<version>-… missing"):

@@ -116,13 +116,13 @@ def check_pods(report, docs):
                 report.check(ann.get("prometheus.io/scrape") == "true" and ann.get("prometheus.io/port") in ports, where,
                              f"prometheus.io/scrape and a prometheus.io/port among the declared ports {sorted(ports)} needed")
                 for c in spec["containers"]:
-                    if c["name"] != "metrics-proxy":
-                        report.check("livenessProbe" in c, f"{where} container {c['name']}", "no livenessProbe")
-                check_loopback(report, where, spec)
+                    report.check("livenessProbe" in c, f"{where} container {c['name']}", "no livenessProbe")
+                check_loopback(report, where, spec, ann.get("prometheus.io/port"))
 
 
-def check_loopback(report, where, spec):
-    """Exec probes and the metrics proxy must aim at the port the main container serves metrics on."""
+def check_loopback(report, where, spec, scraped=None):
+    """Exec probes must aim at the port the main container serves metrics on; a scraped metrics port
+    must be bound beyond loopback (--metrics-host 0.0.0.0), or Prometheus cannot reach it."""
     main = spec["containers"][0]
     args = main.get("args") or []
     text = " ".join(main.get("command", []) + args)
@@ -135,8 +135,9 @@ def check_loopback(report, where, spec):
             cmd = " ".join(c.get(probe, {}).get("exec", {}).get("command", []))
             if cmd:
                 report.check(f"127.0.0.1:{port}/" in cmd, f"{where} {c['name']} {probe}", f"does not probe the metrics port {port}")
-        if c["name"] == "metrics-proxy":
-            report.check(c.get("command", [])[-1:] == [f"TCP:127.0.0.1:{port}"], f"{where} metrics-proxy", f"must forward to 127.0.0.1:{port}")
+    if scraped == port:
+        report.check(re.search(r"--metrics-host[ =\"]+0\.0\.0\.0", text) is not None, f"{where} {main['name']}",
+                     f"prometheus.io/port {port} is the metrics port: it needs --metrics-host 0.0.0.0 (the default binds 127.0.0.1)")
 
 
 def check_collectors(report, docs):
