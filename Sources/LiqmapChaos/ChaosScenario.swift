@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapTesting
 
 /// One kind of fault, injected on purpose while a simulated market flows through a cluster.
 public protocol ChaosScenario: Sendable {
@@ -39,13 +40,23 @@ public struct MarketPlan: Sendable {
     public var gateway = false
 
     public init() {}
+
+    /// The live-market plan of the collector faults: the market served over WebSocket at ×30 (the
+    /// served venue's event loops fall seconds behind at higher speeds on 2 cores).
+    public static var live: MarketPlan {
+        var p = MarketPlan()
+        p.mode = .live
+        p.duration = "12m"
+        p.speed = "30"
+        return p
+    }
 }
 
 /// Scenarios by name.
 public enum ChaosScenarios {
     /// Every scenario, in the order of the reliability table.
     public static let all: [any ChaosScenario] = [
-        KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), RedisRestartScenario(), RedisDataLossScenario(), PostgresRestartScenario(),
+        KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), ServerRestartScenario(service: .redis), RedisDataLossScenario(), ServerRestartScenario(service: .postgres),
         HostileFramesScenario(), DisconnectStormScenario(), GatewayFloodScenario(),
     ]
     /// The short suite CI runs on every change.

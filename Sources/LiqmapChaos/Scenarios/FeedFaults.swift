@@ -12,13 +12,7 @@ struct HostileFramesScenario: ChaosScenario {
     let name = "hostile-frames"
     let fault = "hostile frames: 1 MB, invalid UTF-8, NaN and negative numbers, truncated JSON"
     let injection = "the loopback venue sends 5 rounds of 5 hostile frames on every feed, 3 times per run"
-    var plan: MarketPlan {
-        var p = MarketPlan()
-        p.mode = .live
-        p.duration = "12m"
-        p.speed = "30"
-        return p
-    }
+    let plan = MarketPlan.live
 
     func inject(_ run: ChaosRun) async throws {
         let collectors = run.cluster.children.filter { $0.argv.contains("collector") }
@@ -54,13 +48,7 @@ struct DisconnectStormScenario: ChaosScenario {
     let name = "disconnect-storm"
     let fault = "collector disconnect storm, duplicates and gaps from the venue"
     let injection = "every 0.5–2 s on a random feed: drop all connections, stall 0.5 s, or resend the last 200 frames"
-    var plan: MarketPlan {
-        var p = MarketPlan()
-        p.mode = .live
-        p.duration = "12m"
-        p.speed = "30"
-        return p
-    }
+    let plan = MarketPlan.live
 
     func inject(_ run: ChaosRun) async throws {
         var step = 0

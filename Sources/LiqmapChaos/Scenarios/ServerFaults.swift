@@ -2,12 +2,18 @@ import Foundation
 import LiqmapPostgres
 import LiqmapTesting
 
-/// Redis killed with SIGKILL and started again on its AOF (appendfsync everysec) while collectors
-/// publish and aggregators read.
-struct RedisRestartScenario: ChaosScenario, SingleFault {
-    let name = "redis-restart"
-    let fault = "Redis kill -9, restarted on its AOF"
-    let injection = "SIGKILL to redis-server, down 0.5–3 s, started on the same data; twice per run"
+/// A server killed while collectors publish and aggregators read, then started again on its own
+/// data: Redis with SIGKILL, restarted on its AOF (appendfsync everysec); PostgreSQL stopped in
+/// immediate mode (no checkpoint, sessions cut mid-transaction), restarted with crash recovery
+/// from its WAL. Twice per run.
+struct ServerRestartScenario: ChaosScenario, SingleFault {
+    let service: PrivateServers.Service
+    var name: String { service == .redis ? "redis-restart" : "postgres-restart" }
+    var fault: String { service == .redis ? "Redis kill -9, restarted on its AOF" : "PostgreSQL immediate stop mid-batch, restarted" }
+    var injection: String {
+        service == .redis ? "SIGKILL to redis-server, down 0.5–3 s, started on the same data; twice per run"
+            : "pg_ctl stop -m immediate, down 0.5–3 s, started (WAL recovery); twice per run"
+    }
     let plan = MarketPlan()
 
     func inject(_ run: ChaosRun) async throws {
@@ -19,35 +25,10 @@ struct RedisRestartScenario: ChaosScenario, SingleFault {
 
     func once(_ run: ChaosRun) async throws {
         let at = ContinuousClock.now, atMs = ChaosRun.wallMs()
-        try run.cluster.servers.kill(.redis)
+        try run.cluster.servers.kill(service)
         run.faultInjected()
         try await Task.sleep(for: .milliseconds(Int(run.random(0.5...3) * 1000)))
-        try run.cluster.servers.start(.redis)
-        await run.waitForCommits(afterMs: atMs, since: at)
-    }
-}
-
-/// PostgreSQL stopped in immediate mode (no checkpoint, sessions cut mid-transaction) and started
-/// again: crash recovery from its WAL.
-struct PostgresRestartScenario: ChaosScenario, SingleFault {
-    let name = "postgres-restart"
-    let fault = "PostgreSQL immediate stop mid-batch, restarted"
-    let injection = "pg_ctl stop -m immediate, down 0.5–3 s, started (WAL recovery); twice per run"
-    let plan = MarketPlan()
-
-    func inject(_ run: ChaosRun) async throws {
-        for _ in 0..<2 {
-            guard await run.pause(run.random(2...4)) else { return }
-            try await once(run)
-        }
-    }
-
-    func once(_ run: ChaosRun) async throws {
-        let at = ContinuousClock.now, atMs = ChaosRun.wallMs()
-        try run.cluster.servers.kill(.postgres)
-        run.faultInjected()
-        try await Task.sleep(for: .milliseconds(Int(run.random(0.5...3) * 1000)))
-        try run.cluster.servers.start(.postgres)
+        try run.cluster.servers.start(service)
         await run.waitForCommits(afterMs: atMs, since: at)
     }
 }

@@ -1,3 +1,5 @@
+import LiqmapTesting
+
 /// A scenario that can inject its fault once, for the soak's random mix.
 protocol SingleFault: Sendable {
     var name: String { get }
@@ -22,7 +24,7 @@ public struct SoakScenario: ChaosScenario {
     public init(minutes: Double) { self.minutes = minutes }
 
     public func inject(_ run: ChaosRun) async throws {
-        let mix: [any SingleFault] = [KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), RedisRestartScenario(), PostgresRestartScenario()]
+        let mix: [any SingleFault] = [KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), ServerRestartScenario(service: .redis), ServerRestartScenario(service: .postgres)]
         while await run.pause(run.random(2...8)) {
             let fault = mix[run.random(below: mix.count)]
             run.note(fault.name)
