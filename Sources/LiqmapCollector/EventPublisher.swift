@@ -243,6 +243,9 @@ public actor EventPublisher {
         for shard in 0..<shards { writer.command(["GET", RedisArgument(StreamKeys.incarnation(shard: shard))]) }
         guard let replies = try? await redis.pipeline(writer), replies.count == shards else { return }
         for (shard, reply) in replies.enumerated() {
+            // An error reply (LOADING while a restarted Redis reads its AOF, a redirect) says nothing
+            // about the token: only a value or a nil is an answer.
+            if case .error = reply { continue }
             let token = reply.string
             defer { incarnations[shard] = token }
             guard let seen = incarnations[shard], seen != token else { continue }
