@@ -122,7 +122,7 @@ struct PartitionTests {
         #expect(before.rowMicros == "\(micros)")
         #expect(before.tileMicros.count == 14 && before.tileMicros.values.allSatisfy { $0 == micros }, "\(before.tileMicros)")
 
-        #expect(try await Migrator().migrate(pg).applied == [5])
+        #expect(try await Migrator().migrate(pg).applied == Migrations.all.map(\.version).filter { $0 >= 5 }, "5 and every later one")
         let after = try await Self.contents(pg)
         #expect(after == before, "every row, tile, sum and view total is unchanged")
         #expect(try await pg.query("SELECT relkind::text FROM pg_class WHERE oid = 'realized_liquidations'::regclass").scalar(String.self) == "p")

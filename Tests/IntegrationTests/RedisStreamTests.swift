@@ -104,7 +104,7 @@ struct RedisStreamTests {
         #expect(try await reader.xreadgroup(key, group: "g", consumer: "c", count: 1, blockMilliseconds: 300).isEmpty)
         #expect(clock.now - start >= .milliseconds(250))
 
-        async let woken = reader.xreadgroup(key, group: "g", consumer: "c", count: 1, blockMilliseconds: 5_000)
+        async let woken = reader.xreadgroup(key, group: "g", consumer: "c", count: 1, blockMilliseconds: 60_000)  // long: a loaded CI machine delayed the XADD past 5 s
         try await Task.sleep(for: .milliseconds(200))
         let id = try await writer.xadd(key, fields: [("x", [0, 1, 2])])
         let entries = try await woken
