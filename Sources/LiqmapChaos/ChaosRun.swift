@@ -1,11 +1,10 @@
-import AsyncHTTPClient
 import Foundation
 import Glibc
+import LiqmapCollector
 import LiqmapPostgres
 import LiqmapSimulator
 import LiqmapTesting
 import NIOCore
-import NIOHTTP1
 
 /// One run of a scenario in progress: the cluster, the run's seeded random source, the aggregator
 /// supervisor (two processes per shard, restarted when one dies, as systemd or Kubernetes would),
@@ -116,19 +115,10 @@ public final class ChaosRun: @unchecked Sendable {
 
     /// POSTs to a control endpoint (the loopback venue's faults); the status. A busy market can
     /// keep the venue's event loops seconds behind, hence the long timeout.
-    public func control(_ url: String) async throws -> Int {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
-    }
+    public func control(_ url: String) async throws -> Int { try await RestFetch.post(url, timeout: .seconds(60)).0 }
 
     /// GETs a control endpoint's body.
-    public func controlGet(_ url: String) async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
-        return String(buffer: try await response.body.collect(upTo: 1 << 20))
-    }
+    public func controlGet(_ url: String) async throws -> String { try await RestFetch.get(url, timeout: .seconds(60)).1 }
 
     /// Creates an API key with `liqmap keys create`; returns the key.
     public func createKey(name: String, rate: Double, burst: Int) async throws -> String {

@@ -226,24 +226,24 @@ public struct LiveCollector: Sendable {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
-/// Plain HTTP GETs over AsyncHTTPClient (shared client, 10 s timeout, bodies up to 64 MiB).
+/// Plain HTTP GETs over AsyncHTTPClient (shared client, 10 s timeout unless given, bodies up to 64 MiB).
 public enum RestFetch {
     /// Status, body text and the `Retry-After` seconds when the server sent one.
-    public static func get(_ url: String) async throws -> (Int, String, Double?) {
+    public static func get(_ url: String, timeout: TimeAmount = .seconds(10)) async throws -> (Int, String, Double?) {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: "liqmap")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 << 20)
         let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
         return (Int(response.status.code), String(buffer: body), retryAfter)
     }
 
     /// A POST without a body (control endpoints such as the loopback exchange's faults): status and body.
-    public static func post(_ url: String) async throws -> (Int, String) {
+    public static func post(_ url: String, timeout: TimeAmount = .seconds(10)) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "User-Agent", value: "liqmap")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 }
