@@ -194,7 +194,7 @@ let package = Package(
             name: "LiqmapChaos",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapTesting", "LiqmapSimulator", "LiqmapCollector",
+                "LiqmapTesting", "LiqmapSimulator", "LiqmapCollector", "LiqmapStatus", "LiqmapRegistry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,6 +15,9 @@ public struct AggregatorOptions: Sendable, Hashable {
     public var leaseSeconds = 5.0
     /// A standby tries the lock this often, seconds.
     public var standbyPollSeconds = 0.5
+    /// After ownerships that fail before their first commit, the wait before standing by again
+    /// doubles from `standbyPollSeconds` up to this, seconds.
+    public var failureBackoffMaxSeconds = 4.0
     /// How long a takeover waits for a row an old owner's open transaction holds, milliseconds.
     public var takeoverLockTimeoutMs = 2_000
     /// The projection checkpoint (and the projected columns with it) is written this often, seconds.

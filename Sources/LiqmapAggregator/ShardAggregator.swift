@@ -93,7 +93,12 @@ public actor ShardAggregator: Service {
     /// Stand by, own, and stand by again after any loss, until cancelled (`run()` without the
     /// service lifecycle, for tests and embedding).
     public func runUntilCancelled() async throws {
+        // Ownerships in a row that ended in an error before their first commit: a Redis refusing
+        // writes (a full disk, MISCONF) must not turn into a takeover loop between the two processes.
+        var fruitless = 0
         while !Task.isCancelled {
+            let commitsBefore = stats.commits
+            var failed = false
             do {
                 let (takeover, generation) = try await standBy()
                 try await own(takeover, generation: generation)
@@ -113,18 +118,29 @@ public actor ShardAggregator: Service {
                     logger.error("write rejected by the fence: another owner took over; standing by", metadata: ["error": "\(error)"])
                 } else {
                     logger.warning("gave up the shard after an error; standing by", metadata: ["error": "\(error)"])
+                    failed = true
                 }
                 stats.stepDowns += 1
                 metrics.stepDowns.increment()
             }
+            fruitless = failed && stats.commits == commitsBefore ? fruitless + 1 : 0
             stats.isOwner = false
             metrics.isOwner.record(0)
             await lease.release()
             await store.client.disconnect()
             await partitionSession?.disconnect()
-            if !Task.isCancelled { try? await Task.sleep(for: .seconds(options.standbyPollSeconds)) }
+            if !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Self.standByDelay(fruitless: fruitless, poll: options.standbyPollSeconds, max: options.failureBackoffMaxSeconds)))
+            }
         }
         await lease.release()
+    }
+
+    /// Seconds to stand by after giving the shard up: the poll interval, doubled for each ownership in
+    /// a row that failed before its first commit, at most `max`.
+    public static func standByDelay(fruitless: Int, poll: Double, max: Double) -> Double {
+        guard fruitless > 1 else { return poll }
+        return Swift.min(max, poll * Double(1 << Swift.min(fruitless - 1, 20)))
     }
 
     // MARK: - Standing by

@@ -20,7 +20,7 @@ enum RegistryBeats {
             return CollectorBeat(instance: instance, feed: feed.rawValue, host: host, pid: pid, state: v.state, connectionsPlanned: v.connectionsPlanned,
                                  connectionsUp: v.connectionsUp, stateSinceMs: v.stateSinceMs, startedMs: started, beatMs: now, events: v.events,
                                  eventsPerSecond: v.eventsPerSecond, lastFrameMs: v.lastFrameMs, reconnects: v.reconnects, malformed: v.malformed,
-                                 malformedLastMinute: v.malformedLastMinute, spooledBatches: await publisher.spoolDepth)
+                                 malformedLastMinute: v.malformedLastMinute, spooledBatches: await publisher.spoolDepth, clockOffsetMs: v.clockOffsetMs)
         }
     }
 

@@ -27,9 +27,10 @@ public final class ChaosCluster: @unchecked Sendable {
 
     /// Picks ports and a folder; starts nothing. `executable` is the `liqmap` to run (default: the
     /// one next to the test bundle, or `.build/debug/liqmap`).
-    public init(feeds: [String], shards: Int, executable: String? = nil) throws {
+    /// `bindExtra` and `redisAOFTmpfs` go to ``PrivateServers``.
+    public init(feeds: [String], shards: Int, executable: String? = nil, bindExtra: String? = nil, redisAOFTmpfs: String? = nil) throws {
         self.shards = shards
-        servers = try PrivateServers()
+        servers = try PrivateServers(bindExtra: bindExtra, redisAOFTmpfs: redisAOFTmpfs)
         dir = servers.home + "/cluster"
         self.feeds = feeds
         liqmap = executable ?? ChildProcess.liqmapExecutable
@@ -88,7 +89,8 @@ public final class ChaosCluster: @unchecked Sendable {
     }
 
     /// Serves the simulated market live on loopback (`simulate --serve`, feed i on `portBase + i`),
-    /// waiting up to 30 s for a collector on every feed before its clock starts.
+    /// waiting up to 30 s for a collector on every feed before its clock starts. Its first venue
+    /// time is the current minute's start.
     public func serveMarket(assets: String, duration: String, seed: Int, speed: String, portBase: Int) throws -> ChildProcess {
         try spawn(["simulate", "--serve", "--assets", assets, "--feeds", feeds.joined(separator: ","), "--duration", duration,
                    "--seed", String(seed), "--speed", speed, "--port-base", String(portBase), "--wait-for-collectors", "30"],
@@ -96,26 +98,33 @@ public final class ChaosCluster: @unchecked Sendable {
     }
 
     /// Starts one live collector per feed against the served market, each recording what it
-    /// receives to `<dir>/live/<feed>.rec` (the oracle's input).
-    public func startLiveCollectors(portBase: Int) throws -> [ChildProcess] {
+    /// receives to `<dir>/live/<feed>.rec` (the oracle's input); `prefix(feed)` wraps its command.
+    public func startLiveCollectors(portBase: Int, prefix: (String) -> [String] = { _ in [] }) throws -> [ChildProcess] {
         try FileManager.default.createDirectory(atPath: dir + "/live", withIntermediateDirectories: true)
         return try feeds.enumerated().map { i, feed in
-            try spawn(["collector", "--feed", feed, "--endpoint", "ws://127.0.0.1:\(portBase + i)", "--rest-endpoint", "http://127.0.0.1:\(portBase + i)",
+            try spawn(prefix: prefix(feed), ["collector", "--feed", feed, "--endpoint", "ws://127.0.0.1:\(portBase + i)", "--rest-endpoint", "http://127.0.0.1:\(portBase + i)",
                        "--record", "\(dir)/live/\(feed).rec", "--source", "\(feed)-live"], log: "collector-\(feed)")
         }
     }
 
-    /// Starts an aggregator process.
-    public func startAggregator(shard: Int, consumer: String, failpoint: String? = nil, leaseSeconds: Int = 5) throws -> ChildProcess {
+    /// Starts an aggregator process; with `prefix` (a network namespace's `ip netns exec NS`) it
+    /// reaches the servers at `serverHost` instead of 127.0.0.1.
+    public func startAggregator(shard: Int, consumer: String, failpoint: String? = nil, leaseSeconds: Int = 5,
+                                prefix: [String] = [], serverHost: String? = nil) throws -> ChildProcess {
         var env = environment
         env["LIQMAP_FAILPOINT"] = failpoint
-        return try spawn(["aggregator", "--shard", String(shard), "--shards", String(shards), "--consumer", consumer,
+        if let serverHost {
+            env["LIQMAP_REDIS_URL"] = servers.redisURL.replacingOccurrences(of: "127.0.0.1", with: serverHost)
+            env["LIQMAP_POSTGRES_URL"] = servers.postgresURL.replacingOccurrences(of: "127.0.0.1", with: serverHost)
+        }
+        return try spawn(prefix: prefix, ["aggregator", "--shard", String(shard), "--shards", String(shards), "--consumer", consumer,
                           "--lease-seconds", String(leaseSeconds), "--checkpoint-seconds", "2"], log: "aggregator-\(consumer)", environment: env)
     }
 
-    /// Starts a `liqmap` child whose output goes to `<dir>/logs/<log>.log`.
-    public func spawn(_ args: [String], log: String, environment: [String: String]? = nil) throws -> ChildProcess {
-        let p = try ChildProcess([liqmap] + args, environment: environment ?? self.environment, log: "\(dir)/logs/\(log).log")
+    /// Starts a `liqmap` child (after `prefix`: a wrapper such as `faketime` or `ip netns exec`)
+    /// whose output goes to `<dir>/logs/<log>.log`.
+    public func spawn(prefix: [String] = [], _ args: [String], log: String, environment: [String: String]? = nil) throws -> ChildProcess {
+        let p = try ChildProcess(prefix + [liqmap] + args, environment: environment ?? self.environment, log: "\(dir)/logs/\(log).log")
         lock.withLock { _children.append(p) }
         return p
     }
@@ -172,10 +181,10 @@ public final class ChaosCluster: @unchecked Sendable {
         return (rows, tiles)
     }
 
-    /// The identity keys of the stored liquidation rows.
+    /// The stored liquidation rows as `identity key@venue time` (the time their buckets follow).
     public func storedKeys() async throws -> Set<String> {
         var keys = Set<String>()
-        for r in try await postgres().query("SELECT event_key FROM realized_liquidations").rows { keys.insert(try r.decode(String.self, at: 0)) }
+        for r in try await postgres().query("SELECT event_key || '@' || ts FROM realized_liquidations").rows { keys.insert(try r.decode(String.self, at: 0)) }
         return keys
     }
 

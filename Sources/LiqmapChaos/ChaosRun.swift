@@ -15,6 +15,8 @@ public final class ChaosRun: @unchecked Sendable {
     public let seed: UInt64
     /// The first port of the served market (live mode).
     public let portBase: Int
+    /// The aggregators' network namespaces, when the plan has them.
+    public let network: NetworkLab?
     private let lock = NSLock()
     private var rng: SimRandom
     private var recoveries: [Double] = []
@@ -25,8 +27,9 @@ public final class ChaosRun: @unchecked Sendable {
     private var aggregators: [Int: [(name: String, process: ChildProcess)]] = [:]
     private var generation = 0
 
-    init(cluster: ChaosCluster, plan: MarketPlan, seed: UInt64, portBase: Int) {
+    init(cluster: ChaosCluster, plan: MarketPlan, seed: UInt64, portBase: Int, network: NetworkLab? = nil) {
         self.cluster = cluster
+        self.network = network
         self.plan = plan
         self.seed = seed
         self.portBase = portBase
@@ -84,7 +87,9 @@ public final class ChaosRun: @unchecked Sendable {
                     let fp = plan.commitAckFailpoint > 0 && generation % 2 == 0 ? "after_commit_before_ack@\(plan.commitAckFailpoint)" : nil
                     return ("s\(shard)-p\(generation)", fp)
                 }
-                let p = try cluster.startAggregator(shard: shard, consumer: name, failpoint: failpoint, leaseSeconds: plan.leaseSeconds)
+                let prefix = try network?.attach(name) ?? []
+                let p = try cluster.startAggregator(shard: shard, consumer: name, failpoint: failpoint, leaseSeconds: plan.leaseSeconds,
+                                                    prefix: prefix, serverHost: network?.serverAddress)
                 lock.withLock { aggregators[shard]!.append((name, p)) }
             }
         }

@@ -26,10 +26,13 @@ public struct ChaosRunner: Sendable {
         let plan = scenario.plan
         let begun = ContinuousClock.now
         let started = ISO8601DateFormatter().string(from: Date())
-        let cluster = try ChaosCluster(feeds: plan.feeds, shards: plan.shards, executable: executable)
+        let network = plan.networkLab ? try NetworkLab(dir: NSTemporaryDirectory()) : nil
+        defer { network?.tearDown() }
+        let cluster = try ChaosCluster(feeds: plan.feeds, shards: plan.shards, executable: executable,
+                                       bindExtra: network?.serverAddress, redisAOFTmpfs: plan.redisAOFTmpfs)
         defer { cluster.tearDown() }
         try await cluster.start()
-        let run = ChaosRun(cluster: cluster, plan: plan, seed: seed, portBase: try PrivateServers.freePorts(count: plan.feeds.count))
+        let run = ChaosRun(cluster: cluster, plan: plan, seed: seed, portBase: try PrivateServers.freePorts(count: plan.feeds.count), network: network)
 
         // The market: recordings to replay, or (live) the instrument bodies the oracle parses with.
         try await cluster.simulate(assets: plan.assets, duration: plan.mode == .replay ? plan.duration : "1m", seed: Int(seed % 1_000_000_000))
@@ -50,10 +53,16 @@ public struct ChaosRunner: Sendable {
         case .replay:
             collectors = try cluster.startCollectors(speed: plan.speed)
         case .live:
+            if plan.liveStartsOnTheMinute {
+                let now = ChaosRun.wallMs()
+                try await Task.sleep(for: .milliseconds(60_000 - now % 60_000 + 50))
+            }
             simulator = try cluster.serveMarket(assets: plan.assets, duration: plan.duration, seed: Int(seed % 1_000_000_000),
                                                 speed: plan.speed, portBase: run.portBase)
             try await Task.sleep(for: .milliseconds(500))
-            collectors = try cluster.startLiveCollectors(portBase: run.portBase)
+            var prefixes: [String: [String]] = [:]
+            for feed in plan.feeds { prefixes[feed] = try scenario.collectorPrefix(feed: feed, run: run) }
+            collectors = try cluster.startLiveCollectors(portBase: run.portBase) { prefixes[$0] ?? [] }
         }
         log("\(scenario.name) seed \(seed): market flowing (\(plan.mode.rawValue), \(plan.duration) at ×\(plan.speed))")
         let injection = Task { try await scenario.inject(run) }
@@ -88,6 +97,7 @@ public struct ChaosRunner: Sendable {
         }
         supervisor.cancel()
         if !quiet { run.problem("not quiescent within 120 s of the market's end") }
+        do { try await scenario.verify(run) } catch { run.problem("the scenario's check failed: \(error)") }
 
         let expected = try cluster.expected(recordings: plan.mode == .live ? "live" : "sim")
         let stored = try await cluster.storedTotals()

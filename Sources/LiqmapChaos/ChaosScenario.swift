@@ -14,6 +14,15 @@ public protocol ChaosScenario: Sendable {
     /// Injects the fault (as often as the scenario does) while the market flows; measures each
     /// recovery through `run`. Returns once done or once `run.marketDone` is true.
     func inject(_ run: ChaosRun) async throws
+    /// The wrapper of feed `feed`'s live collector command (default: none).
+    func collectorPrefix(feed: String, run: ChaosRun) throws -> [String]
+    /// The scenario's own checks once the cluster is quiescent, besides the oracle's (default: none).
+    func verify(_ run: ChaosRun) async throws
+}
+
+extension ChaosScenario {
+    public func collectorPrefix(feed: String, run: ChaosRun) throws -> [String] { [] }
+    public func verify(_ run: ChaosRun) async throws {}
 }
 
 /// How a run's market is fed: replayed recordings, or a market served live over WebSocket.
@@ -38,6 +47,14 @@ public struct MarketPlan: Sendable {
     public var commitAckFailpoint = 0.0
     /// Start a gateway too.
     public var gateway = false
+    /// Run every aggregator in a network namespace of its own (``NetworkLab``), so that one can be
+    /// partitioned from the servers.
+    public var networkLab = false
+    /// Start serving the live market just after a whole minute: it starts its venue clock at the
+    /// current minute, so at ×1 its times then track the wall clock (within the collectors' connect time).
+    public var liveStartsOnTheMinute = false
+    /// Put Redis's data folder (its AOF) on a tmpfs of this size in a mount namespace (the full-disk fault).
+    public var redisAOFTmpfs: String?
 
     public init() {}
 
@@ -57,7 +74,7 @@ public enum ChaosScenarios {
     /// Every scenario, in the order of the reliability table.
     public static let all: [any ChaosScenario] = [
         KillOwnerScenario(), PauseOwnerScenario(), LockSessionScenario(), ServerRestartScenario(service: .redis), RedisDataLossScenario(), ServerRestartScenario(service: .postgres),
-        HostileFramesScenario(), DisconnectStormScenario(), GatewayFloodScenario(),
+        RedisDiskFullScenario(), PartitionOwnerScenario(), HostileFramesScenario(), DisconnectStormScenario(), ClockSkewScenario(), GatewayFloodScenario(),
     ]
     /// The short suite CI runs on every change.
     public static let short = ["kill9-owner", "sigstop-owner", "redis-restart", "redis-data-loss", "postgres-restart", "hostile-frames"]

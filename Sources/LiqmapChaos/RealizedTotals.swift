@@ -39,7 +39,8 @@ public struct RealizedTotals: Equatable, Sendable, CustomStringConvertible {
 /// identity key, and the liquidations with their exact USD.
 public struct ExpectedMarket: Sendable {
     public var totals = RealizedTotals()
-    /// Identity keys of the liquidations.
+    /// The liquidations as `identity key@venue time`: stored under any other time, a liquidation
+    /// counts as lost (and its row as extra).
     public var liquidationKeys = Set<String>()
     /// Distinct events of every kind (the collectors drop repeats by the same key).
     public var events = 0
@@ -51,7 +52,7 @@ public struct ExpectedMarket: Sendable {
         guard seen.insert(e.identityKey).inserted else { return }
         events += 1
         guard case .liquidation(let l) = e.body, let usd = MicroUSD(usd: l.notionalUSD) else { return }
-        liquidationKeys.insert(e.identityKey)
+        liquidationKeys.insert("\(e.identityKey)@\(e.ts.map(String.init) ?? "?")")
         totals.add(venue: e.venue.rawValue, side: l.side.rawValue, micros: usd.micros)
     }
 }

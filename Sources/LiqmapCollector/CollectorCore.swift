@@ -28,6 +28,8 @@ public actor CollectorCore {
     }
     public private(set) var counters = Counters()
     var vitals = VitalsTracker()
+    /// This machine's clock against the venue's event times.
+    var clockOffset = ClockOffsetWindow()
 
     public init(session: ParseSession, publisher: EventPublisher, recordPath: String?, logger: Logger) throws {
         self.session = session
@@ -63,6 +65,8 @@ public actor CollectorCore {
             var fresh: [NormalizedEvent] = []
             fresh.reserveCapacity(events.count)
             for e in events {
+                // Trades always carry the venue's own time (other kinds may fall back to recvTs).
+                if e.kind == .trade, let ts = e.ts { clockOffset.add(receivedMs: recvTs, eventMs: ts) }
                 if recent.insert(RecentKeys.key(e)) {
                     fresh.append(e)
                     metrics.events(e.kind, 1)
@@ -72,6 +76,7 @@ public actor CollectorCore {
                 }
             }
             counters.events += fresh.count
+            if let offset = clockOffset.offsetMs { metrics.clockOffset.record(Double(offset) / 1000) }
             try await publisher.publish(fresh, now: recvTs)
         case .malformed(let reason):
             counters.malformed += 1
@@ -121,7 +126,7 @@ public actor CollectorCore {
     public func sample(nowMs: Int64) -> CollectorVitals {
         if counters.frames > 0 { metrics.lastFrame.record(Double(counters.lastFrameAt) / 1000) }
         return vitals.sample(nowMs: nowMs, events: counters.events, malformed: counters.malformed, lastFrameMs: counters.frames > 0 ? counters.lastFrameAt : nil,
-                      reconnects: counters.reconnects)
+                      reconnects: counters.reconnects, clockOffsetMs: clockOffset.offsetMs)
     }
 
     static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -13,6 +13,8 @@ struct CollectorMetrics: Sendable {
     let gaps: Counter
     /// Unix seconds of the last frame received (set at each registry beat).
     let lastFrame: Gauge
+    /// Receive time minus the venue's trade time, lowest over the last 10 s (``ClockOffsetWindow``).
+    let clockOffset: Gauge
 
     init(feed: Feed) {
         self.feed = feed
@@ -23,6 +25,7 @@ struct CollectorMetrics: Sendable {
         restErrors = Counter(label: "liqmap_collector_rest_errors_total", dimensions: d)
         gaps = Counter(label: "liqmap_collector_gaps_total", dimensions: d)
         lastFrame = Gauge(label: "liqmap_collector_last_event_timestamp_seconds", dimensions: d)
+        clockOffset = Gauge(label: "liqmap_collector_clock_offset_seconds", dimensions: d)
     }
 
     func events(_ kind: EventKind, _ n: Int) {

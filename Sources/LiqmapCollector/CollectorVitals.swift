@@ -12,6 +12,8 @@ public struct CollectorVitals: Sendable, Equatable {
     public var reconnects: Int
     public var malformed: Int
     public var malformedLastMinute: Int
+    /// ``ClockOffsetWindow/offsetMs``: this machine's clock against the venue's trade times.
+    public var clockOffsetMs: Int64?
 }
 
 /// Connection state and the rates between samples: events/s since the previous sample, malformed
@@ -41,7 +43,7 @@ struct VitalsTracker: Sendable {
         }
     }
 
-    mutating func sample(nowMs: Int64, events: Int, malformed: Int, lastFrameMs: Int64?, reconnects: Int) -> CollectorVitals {
+    mutating func sample(nowMs: Int64, events: Int, malformed: Int, lastFrameMs: Int64?, reconnects: Int, clockOffsetMs: Int64? = nil) -> CollectorVitals {
         if stateSinceMs == 0 { stateSinceMs = nowMs }
         var rate = 0.0
         if let p = previous, nowMs > p.ms { rate = Double(events - p.events) * 1000 / Double(nowMs - p.ms) }
@@ -51,6 +53,6 @@ struct VitalsTracker: Sendable {
         malformedHistory.append((nowMs, malformed))
         return CollectorVitals(state: state, connectionsPlanned: planned, connectionsUp: min(up, max(planned, up)), stateSinceMs: stateSinceMs,
                                events: events, eventsPerSecond: rate, lastFrameMs: lastFrameMs, reconnects: reconnects,
-                               malformed: malformed, malformedLastMinute: malformed - minuteAgo)
+                               malformed: malformed, malformedLastMinute: malformed - minuteAgo, clockOffsetMs: clockOffsetMs)
     }
 }

@@ -52,10 +52,14 @@ public struct CollectorBeat: Codable, Sendable, Equatable {
     public var malformedLastMinute: Int
     /// Batches waiting in the spool for Redis.
     public var spooledBatches: Int
+    /// This machine's clock against the venue's trade times, ms (receive − event time, lowest over
+    /// 10 s; positive: the clock is ahead); nil before the first trade or when replaying.
+    public var clockOffsetMs: Int64?
 
     public init(instance: String, feed: String, host: String, pid: Int32, state: CollectorState, connectionsPlanned: Int, connectionsUp: Int,
                 stateSinceMs: Int64, startedMs: Int64, beatMs: Int64, events: Int, eventsPerSecond: Double, lastFrameMs: Int64?,
-                reconnects: Int, malformed: Int, malformedLastMinute: Int, spooledBatches: Int) {
+                reconnects: Int, malformed: Int, malformedLastMinute: Int, spooledBatches: Int, clockOffsetMs: Int64? = nil) {
+        self.clockOffsetMs = clockOffsetMs
         self.instance = instance
         self.feed = feed
         self.host = host

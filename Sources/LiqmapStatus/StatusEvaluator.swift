@@ -78,6 +78,9 @@ public struct StatusEvaluator: Sendable {
             if b.malformedLastMinute > thresholds.malformedPerMinute {
                 findings.append(Finding(.warn, "\(b.malformedLastMinute) malformed frames in the last minute (quarantined)"))
             }
+            if b.state != .replaying, let offset = b.clockOffsetMs, abs(Double(offset)) / 1000 > thresholds.clockOffsetSeconds {
+                findings.append(Finding(.warn, "clock \(offset > 0 ? "ahead" : "behind") by \(Fmt.seconds(abs(Double(offset)) / 1000)) against the venue's trade times: check NTP (bucket times are the venue's, receive-time fields are off)"))
+            }
             if b.spooledBatches > 0 {
                 findings.append(Finding(.warn, "\(b.spooledBatches) batches spooled: Redis refused or did not answer"))
             }
@@ -87,7 +90,7 @@ public struct StatusEvaluator: Sendable {
             connectionsUp: b.connectionsUp, connectionsPlanned: b.connectionsPlanned, beatAgeSeconds: beatAge, events: b.events,
             eventsPerSecond: isAlive ? b.eventsPerSecond : 0, lastFrameAgeSeconds: frameAge, reconnects: b.reconnects, malformed: b.malformed,
             malformedLastMinute: b.malformedLastMinute, spooledBatches: b.spooledBatches,
-            health: findings.map(\.health).max() ?? .ok, findings: findings)
+            health: findings.map(\.health).max() ?? .ok, findings: findings, clockOffsetSeconds: b.clockOffsetMs.map { Double($0) / 1000 })
     }
 
     // MARK: - Shards

@@ -37,6 +37,8 @@ public struct CollectorStatus: Codable, Sendable, Equatable {
     public var spooledBatches: Int
     public var health: Health
     public var findings: [Finding]
+    /// ``CollectorBeat/clockOffsetMs`` in seconds.
+    public var clockOffsetSeconds: Double? = nil
 }
 
 /// One aggregator process of a shard.

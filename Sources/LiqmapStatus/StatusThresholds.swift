@@ -16,6 +16,8 @@ public struct StatusThresholds: Sendable, Equatable {
     public var recentTakeoverSeconds = 300.0
     /// Malformed frames per minute above which a collector gets a warning.
     public var malformedPerMinute = 10
+    /// A live collector whose clock is off the venue's trade times by more than this gets a warning.
+    public var clockOffsetSeconds = 5.0
 
     public init() {}
 }

@@ -11,17 +11,30 @@ public final class PrivateServers: Sendable {
     public let home: String
     public let redisPort: Int
     public let postgresPort: Int
+    /// One more IPv4 address both servers listen on (`LIQMAP_BIND_EXTRA`): where processes in other
+    /// network namespaces reach them.
+    public let bindExtra: String?
+    /// When set (a size such as `64m`), Redis's data folder is a tmpfs of that size in a mount
+    /// namespace of its own (`LIQMAP_REDIS_AOF_TMPFS`); a restart starts it empty.
+    public let redisAOFTmpfs: String?
 
     public var redisURL: String { "redis://127.0.0.1:\(redisPort)" }
     public var postgresURL: String { "postgresql://liqmap@127.0.0.1:\(postgresPort)/liqmap" }
 
     /// Picks free ports and a temporary folder; starts nothing yet.
-    public init() throws {
+    public init(bindExtra: String? = nil, redisAOFTmpfs: String? = nil) throws {
+        self.bindExtra = bindExtra
+        self.redisAOFTmpfs = redisAOFTmpfs
         home = NSTemporaryDirectory() + "liqmap-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         _ = chmod(home, 0o755)  // PostgreSQL runs as the postgres user and must reach its data folder
         redisPort = try Self.freePort()
         postgresPort = try Self.freePort(avoiding: redisPort)
+    }
+
+    /// The running Redis server's pid, from its pid file.
+    public var redisPid: Int32? {
+        (try? String(contentsOfFile: home + "/redis/redis.pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// `services up <service>`.
@@ -49,6 +62,8 @@ public final class PrivateServers: Sendable {
         environment["LIQMAP_REDIS_PORT"] = String(redisPort)
         environment["LIQMAP_PG_PORT"] = String(postgresPort)
         environment["LIQMAP_PG_FSYNC"] = "off"
+        environment["LIQMAP_BIND_EXTRA"] = bindExtra
+        environment["LIQMAP_REDIS_AOF_TMPFS"] = redisAOFTmpfs
         // Output goes to a file, not a pipe: the daemons the script starts must not hold our end open.
         let logPath = home + "/services-\(verb)-\(service.rawValue).log"
         let status = try Self.spawnAndWait([Self.servicesScript, verb, service.rawValue], environment: environment, output: logPath)

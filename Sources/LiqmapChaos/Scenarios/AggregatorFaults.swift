@@ -55,27 +55,32 @@ struct PauseOwnerScenario: ChaosScenario, SingleFault {
         try? await Task.sleep(for: .milliseconds(Int(run.random(1...3) * 1000)))
         process.signal(SIGCONT)
         guard tookOver != nil else { return }
-        // The resumed owner either finds its lease gone before it writes and gives the shard up, or
-        // its write in flight hits the epoch fence and is rolled back; it never commits.
-        let resumed = ContinuousClock.now
-        while ContinuousClock.now - resumed < .seconds(15) {
-            let out = String(decoding: process.output.utf8.dropFirst(before), as: UTF8.self)
-            if out.contains("write rejected by the fence") {
-                run.note("fenced")
-                return
-            }
-            if out.contains("gave up the shard after an error") {
-                run.note("stood down")
-                return
-            }
-            if process.poll() != nil {
-                run.note("exited")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        run.problem("the resumed owner neither hit the fence nor stood down within 15 s")
+        await expectZombieStandsDown(run, process, outputFrom: before, within: 15)
     }
+}
+
+/// Waits for a resumed (or reconnected) former owner to do no harm: it either finds its lease gone
+/// before it writes and gives the shard up, or its write in flight hits the epoch fence and is
+/// rolled back; it never commits. Notes which, or records a problem after `seconds`.
+func expectZombieStandsDown(_ run: ChaosRun, _ process: ChildProcess, outputFrom before: Int, within seconds: Int) async {
+    let resumed = ContinuousClock.now
+    while ContinuousClock.now - resumed < .seconds(seconds) {
+        let out = String(decoding: process.output.utf8.dropFirst(before), as: UTF8.self)
+        if out.contains("write rejected by the fence") {
+            run.note("fenced")
+            return
+        }
+        if out.contains("gave up the shard after an error") {
+            run.note("stood down")
+            return
+        }
+        if process.poll() != nil {
+            run.note("exited")
+            return
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    run.problem("the former owner neither hit the fence nor stood down within \(seconds) s")
 }
 
 /// The owner's lock session (the advisory lock) ended from the server side.
@@ -98,5 +103,47 @@ struct LockSessionScenario: ChaosScenario, SingleFault {
         guard ended == 1 else { return }
         run.faultInjected()
         await run.waitForTakeover(shard: shard, after: owner.epoch, since: at)
+    }
+}
+
+/// A shard owner cut off from Redis and PostgreSQL by the network while it keeps running: every
+/// aggregator runs in a network namespace of its own, linked to the servers by a veth pair; the
+/// owner's link goes down, the standby must take over, and once the link is back the former owner
+/// must be fenced or stand down.
+struct PartitionOwnerScenario: ChaosScenario, SingleFault {
+    let name = "partition-owner"
+    let fault = "network partition of a shard owner from Redis and PostgreSQL"
+    let injection = "each aggregator in its own network namespace; the owner's veth link down 4–10 s (past its lease), then up; twice per run"
+    var plan: MarketPlan {
+        var p = MarketPlan()
+        p.networkLab = true
+        return p
+    }
+
+    func inject(_ run: ChaosRun) async throws {
+        for _ in 0..<2 {
+            guard await run.pause(run.random(2...4)) else { return }
+            try await once(run)
+        }
+    }
+
+    func once(_ run: ChaosRun) async throws {
+        let shard = run.random(below: run.plan.shards)
+        guard let network = run.network, let owner = try await run.owner(of: shard), let process = owner.process, network.has(owner.name) else {
+            run.problem("shard \(shard) had no supervised owner in a network namespace")
+            return
+        }
+        let cut = run.random(4...10)
+        let at = ContinuousClock.now
+        let before = process.output.utf8.count
+        try network.link(owner.name, up: false)
+        run.faultInjected()
+        let tookOver = await run.waitForTakeover(shard: shard, after: owner.epoch, since: at)
+        let healAt = at + .milliseconds(Int(cut * 1000))
+        if ContinuousClock.now < healAt { try await Task.sleep(until: healAt) }
+        try network.link(owner.name, up: true)
+        guard tookOver != nil else { return }
+        // TCP retransmits back off while the link is down: the next one may come seconds after it is up.
+        await expectZombieStandsDown(run, process, outputFrom: before, within: 45)
     }
 }

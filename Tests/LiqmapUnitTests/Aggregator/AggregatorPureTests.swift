@@ -107,4 +107,11 @@ struct RetentionPolicyTests {
             #expect(r.start(ofColumn: TimeResolution.column(tile: tile, offset: 0)) <= windowStart)
         }
     }
+
+    @Test("after ownerships that fail before committing, the wait to stand by again doubles up to its bound")
+    func standByBackoff() {
+        let delays = (0...8).map { ShardAggregator.standByDelay(fruitless: $0, poll: 0.5, max: 4) }
+        #expect(delays == [0.5, 0.5, 1, 2, 4, 4, 4, 4, 4])
+        #expect(ShardAggregator.standByDelay(fruitless: 10_000, poll: 0.5, max: 4) == 4, "no overflow for a long outage")
+    }
 }

@@ -8,12 +8,13 @@ struct StatusEvaluatorTests {
     static let now: Int64 = 1_800_000_000_000
 
     static func collector(_ instance: String = "okx@h:1", feed: String = "okx", beatAgo: Double = 1, state: CollectorState = .connected,
-                          stateFor: Double = 600, frameAgo: Double? = 0.5, malformedMinute: Int = 0, spooled: Int = 0) -> CollectorBeat {
+                          stateFor: Double = 600, frameAgo: Double? = 0.5, malformedMinute: Int = 0, spooled: Int = 0,
+                          clockOffsetMs: Int64? = nil) -> CollectorBeat {
         CollectorBeat(instance: instance, feed: feed, host: "h", pid: 1, state: state, connectionsPlanned: 2,
                       connectionsUp: state == .connected ? 2 : state == .partial ? 1 : 0, stateSinceMs: now - Int64(stateFor * 1000),
                       startedMs: now - 3_600_000, beatMs: now - Int64(beatAgo * 1000), events: 10_000, eventsPerSecond: 120.5,
                       lastFrameMs: frameAgo.map { now - Int64($0 * 1000) }, reconnects: 3, malformed: 7, malformedLastMinute: malformedMinute,
-                      spooledBatches: spooled)
+                      spooledBatches: spooled, clockOffsetMs: clockOffsetMs)
     }
 
     static func aggregator(_ instance: String, shard: Int, role: AggregatorRole, beatAgo: Double = 1, epoch: Int64 = 1,
@@ -112,6 +113,23 @@ struct StatusEvaluatorTests {
         #expect(evaluator.report(s).problems.isEmpty, "10 a minute is the limit, not over it")
         s.collectors[0] = Self.collector(state: .replaying, frameAgo: nil)
         #expect(evaluator.report(s).problems.isEmpty)
+    }
+
+    @Test("a collector clock off the venue's trade times by more than 5 s is a warning, either way; a replay is not judged")
+    func clockOffset() {
+        var s = Self.healthy()
+        s.collectors[0] = Self.collector(clockOffsetMs: 90_400)
+        var r = evaluator.report(s)
+        #expect(r.health == .warn)
+        #expect(messages(r, .warn).contains { $0.hasPrefix("clock ahead by 90 s") })
+        #expect(r.collectors.first { $0.feed == "okx" }?.clockOffsetSeconds == 90.4)
+        s.collectors[0] = Self.collector(clockOffsetMs: -6_000)
+        r = evaluator.report(s)
+        #expect(messages(r, .warn).contains { $0.hasPrefix("clock behind by 6.0 s") })
+        s.collectors[0] = Self.collector(clockOffsetMs: 5_000)
+        #expect(evaluator.report(s).problems.isEmpty, "5 s is the limit, not over it")
+        s.collectors[0] = Self.collector(state: .replaying, frameAgo: nil, clockOffsetMs: 3_600_000)
+        #expect(evaluator.report(s).problems.isEmpty, "a recording's receive times are not this machine's clock")
     }
 
     @Test("a shard nobody owns, or whose owner stopped renewing its lease, fails")
