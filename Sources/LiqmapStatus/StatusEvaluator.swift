@@ -4,8 +4,8 @@
 /// * a process whose beat is older than `beatStaleSeconds` is dead: a failure, or a warning when
 ///   another live instance still covers its feed; after `forgetAfterSeconds` it is forgotten;
 /// * a collector not fully connected fails after `disconnectedSeconds`; a connected one with no
-///   frame for `stallSeconds` is stalled; malformed frames above `malformedPerMinute` and a
-///   non-empty spool are warnings;
+///   frame for `stallSeconds` is stalled; malformed frames above `malformedPerMinute`, a
+///   non-empty spool and a clock more than `clockOffsetSeconds` off the venue's are warnings;
 /// * a shard fails with no owner, with an owner whose lease heartbeat is stale, with a missing
 ///   stream or group, with more than `maxLagEntries` unread, or with unread entries and no commit
 ///   for `commitStaleSeconds`; no live standby is a warning; a recent takeover is reported;
