@@ -58,6 +58,13 @@ public struct MarketPlan: Sendable {
 
     public init() {}
 
+    /// The market's wall-clock length: `duration` (`<n>s`, `<n>m` or `<n>h`) over `speed`.
+    public var wallSeconds: Double {
+        let unit: Double = duration.hasSuffix("h") ? 3_600 : duration.hasSuffix("s") ? 1 : 60
+        let simulated = (Double(duration.dropLast()) ?? 20) * unit
+        return simulated / (Double(speed) ?? 1)
+    }
+
     /// The live-market plan of the collector faults: the market served over WebSocket at ×30 (the
     /// served venue's event loops fall seconds behind at higher speeds on 2 cores).
     public static var live: MarketPlan {

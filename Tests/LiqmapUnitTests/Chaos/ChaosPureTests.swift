@@ -137,4 +137,14 @@ struct ChaosPureTests {
         #expect(String(decoding: f[2], as: UTF8.self) == #"{"e":"forceOrder","E":NaN,"o":{"p":"NaN","q":"NaN","s":"BTCUSDT"}}"#)
         #expect(String(decoding: f[3], as: UTF8.self) == #"{"e":"forceOrder","E":-1,"o":{"p":"-1","q":"-1","s":"BTCUSDT"}}"#)
     }
+
+    @Test("a former owner's log: standing by when it last gave the shard up, not when it last took it")
+    func standingBy() {
+        #expect(!wasStandingBy(""))
+        #expect(!wasStandingBy("x owning the shard"))
+        #expect(wasStandingBy("x owning the shard\ny gave up the shard after an error; standing by"))
+        #expect(!wasStandingBy("gave up the shard after an error; standing by\nz owning the shard"))
+        #expect(wasStandingBy("standing by: another process owns the shard"))
+        #expect(wasStandingBy("owning the shard\nwrite rejected by the fence: another owner took over; standing by"))
+    }
 }
