@@ -19,11 +19,13 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "A shard more than this many entries behind is lagging.") var maxLag: Int64 = 1_000
     @Option(help: "A shard with unread entries and no commit for this long is stuck.") var commitStaleSeconds: Double = 30
     @Option(help: "Dead processes are forgotten (and removed from the registry) after this long.") var forgetAfterSeconds: Double = 900
+    @Option(help: "A live collector whose clock is more than this many seconds off the venue's trade times gets a warning (a simulated market served faster than ×1 needs a large value).")
+    var maxClockOffset: Double = 5
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
-        guard staleSeconds > 0, stallSeconds > 0, maxLag >= 0, commitStaleSeconds > 0, forgetAfterSeconds > staleSeconds else {
+        guard staleSeconds > 0, stallSeconds > 0, maxLag >= 0, commitStaleSeconds > 0, forgetAfterSeconds > staleSeconds, maxClockOffset > 0 else {
             throw ValidationError("thresholds must be positive, and --forget-after-seconds larger than --stale-seconds")
         }
     }
@@ -36,6 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
         thresholds.maxLagEntries = maxLag
         thresholds.commitStaleSeconds = commitStaleSeconds
         thresholds.forgetAfterSeconds = forgetAfterSeconds
+        thresholds.clockOffsetSeconds = maxClockOffset
         var reader = StatusReader(redisURL: settings.redisURL, postgresURL: settings.postgresURL)
         reader.gatewayURLs = gateways
         reader.shards = shards
