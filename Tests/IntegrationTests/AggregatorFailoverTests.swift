@@ -81,7 +81,7 @@ struct AggregatorFailoverTests {
         print("kill -9 ×\(kills), failpoint deaths between commit and ack: \(failpointDeaths), takeover seconds: max \(takeoverTimes.max() ?? 0), events \(expected.count) liquidations")
     }
 
-    @Test("an owner paused (SIGSTOP) past the takeover is fenced when it resumes; nothing is double-counted")
+    @Test("an owner paused (SIGSTOP) past the takeover is fenced, or stands down, when it resumes; nothing is double-counted")
     func pausedOwnerIsFenced() async throws {
         let cluster = try ClusterHarness(feeds: ["binance-usdm", "bybit-linear"], shards: 1)
         defer { cluster.tearDown() }
@@ -110,13 +110,15 @@ struct AggregatorFailoverTests {
         #expect(tookOver, "b took over while a was paused\n\(cluster.logs())")
         try await Task.sleep(for: .seconds(2))  // entries keep arriving; a's blocked read is answered meanwhile
         a.signal(SIGCONT)
-        var fenced = false
+        // Either its write in flight hits the epoch fence, or it finds its lease gone before it
+        // writes and gives the shard up (which wins is a race on resume); it never commits.
+        var stoodDown = false
         let resumedAt = ContinuousClock.now
         while ContinuousClock.now - resumedAt < .seconds(15) {
-            if a.output.contains("write rejected by the fence") { fenced = true; break }
+            if a.output.contains("write rejected by the fence") || a.output.contains("gave up the shard after an error") { stoodDown = true; break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(fenced, "a's next write was rejected by the fence\n\(a.output.suffix(2000))")
+        #expect(stoodDown, "a's next write was rejected by the fence, or a gave the shard up first\n\(a.output.suffix(2000))")
 
         for c in collectors { #expect(await c.wait(seconds: 120) == 0) }
         var quiet = false
