@@ -2,16 +2,12 @@
 /// trades of the last `windowSeconds`, kept in one-second buckets. Network and venue latency only add
 /// to that difference, so its lowest value is the best bound on the clock offset: positive when this
 /// machine's clock is ahead (or the venue's stamps lag). Pure; the collector core owns one.
-struct ClockOffsetWindow: Sendable, Equatable {
+struct ClockOffsetWindow: Sendable {
     var windowSeconds: Int64 = 10
     /// (receive second, lowest difference in ms), oldest first.
     private(set) var buckets: [(second: Int64, lowestMs: Int64)] = []
 
     init(windowSeconds: Int64 = 10) { self.windowSeconds = windowSeconds }
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.windowSeconds == b.windowSeconds && a.buckets.elementsEqual(b.buckets) { $0.second == $1.second && $0.lowestMs == $1.lowestMs }
-    }
 
     /// Adds one trade received at `receivedMs` that the venue stamped `eventMs` (both Unix ms).
     mutating func add(receivedMs: Int64, eventMs: Int64) {

@@ -59,6 +59,14 @@ struct PauseOwnerScenario: ChaosScenario, SingleFault {
     }
 }
 
+/// What an aggregator's log says when it takes, keeps away from or gives up a shard.
+enum AggregatorLog {
+    static let owning = "owning the shard"
+    static let standingBy = "standing by: another process owns the shard"
+    static let gaveUp = "gave up the shard after an error"
+    static let fenced = "write rejected by the fence"
+}
+
 /// Waits for a resumed (or reconnected) former owner to do no harm: it either finds its lease gone
 /// before it writes and gives the shard up, or its write in flight hits the epoch fence and is
 /// rolled back; it never commits. Notes which, or records a problem after `seconds`.
@@ -72,11 +80,11 @@ func expectZombieStandsDown(_ run: ChaosRun, _ process: ChildProcess, outputFrom
     let resumed = ContinuousClock.now
     while ContinuousClock.now - resumed < .seconds(seconds) {
         let out = String(decoding: process.output.utf8.dropFirst(before), as: UTF8.self)
-        if out.contains("write rejected by the fence") {
+        if out.contains(AggregatorLog.fenced) {
             run.note("fenced")
             return
         }
-        if out.contains("gave up the shard after an error") {
+        if out.contains(AggregatorLog.gaveUp) {
             run.note("stood down")
             return
         }
@@ -91,8 +99,8 @@ func expectZombieStandsDown(_ run: ChaosRun, _ process: ChildProcess, outputFrom
 
 /// True when an aggregator's log says it last gave a shard up (or stood by) rather than took one.
 public func wasStandingBy(_ log: String) -> Bool {
-    let owning = ["owning the shard"].compactMap { log.range(of: $0, options: .backwards)?.lowerBound }.max()
-    let standing = ["gave up the shard after an error", "write rejected by the fence", "standing by: another process owns the shard"]
+    let owning = log.range(of: AggregatorLog.owning, options: .backwards)?.lowerBound
+    let standing = [AggregatorLog.gaveUp, AggregatorLog.fenced, AggregatorLog.standingBy]
         .compactMap { log.range(of: $0, options: .backwards)?.lowerBound }.max()
     guard let standing else { return false }
     return owning.map { standing > $0 } ?? true
