@@ -15,7 +15,7 @@ import Testing
 /// One aggregator in-process against a private Redis and a schema of the test PostgreSQL: what it
 /// commits, and that re-deliveries, re-sent batches, duplicate events, unreadable entries and
 /// entries deleted under the group are each handled as documented.
-@Suite("Aggregator (in-process, real servers)", .serialized, .timeLimit(.minutes(3)))
+@Suite("Aggregator (in-process, real servers)", .serialized, .timeLimit(.minutes(6)))
 struct AggregatorTests {
     static func liquidation(_ i: Int, venue: Venue = .binance, feed: Feed = .binanceUSDM, symbol: String = "BTCUSDT") -> NormalizedEvent {
         // Awkward amounts: many decimals, some exactly on half a micro-dollar.
@@ -61,14 +61,18 @@ struct AggregatorTests {
         return (try row.decode(Int64.self, at: 0), Int(try row.decode(Int64.self, at: 1)), Array(byResolution[1...7]))
     }
 
-    /// Waits until the group has read everything and nothing is pending.
+    /// Waits until the group has read everything and nothing is pending. Alone this takes about a
+    /// second; a loaded 2-core CI running every suite at once once needed more than 30 s, so the
+    /// wait is 90 s and a failure says where the group stood.
     static func settle(_ redis: RedisClient, _ key: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if try await groupCaughtUp(redis, key) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the aggregator did not settle")
+        let group = try await redis.xinfoGroups(key).first { $0.name == StreamKeys.aggregatorGroup }
+        let last = try await redis.xinfoStream(key).lastGeneratedID
+        Issue.record("the aggregator did not settle in 90 s: group \(group.map { "pending \($0.pending), delivered to \($0.lastDeliveredID)" } ?? "missing"), stream at \(last)")
     }
 
     @Test("exact totals; re-sent batches, re-delivered entries and duplicate liquidations change nothing; bad entries are dead letters")
