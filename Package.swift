@@ -194,7 +194,7 @@ let package = Package(
             name: "LiqmapChaos",
             dependencies: [
                 "LiqmapCore", "LiqmapWire", "LiqmapExchanges", "LiqmapAggregation", "LiqmapRedis", "LiqmapPostgres", "LiqmapStore",
-                "LiqmapTesting", "LiqmapSimulator", "LiqmapCollector", "LiqmapStatus", "LiqmapRegistry",
+                "LiqmapTesting", "LiqmapSimulator", "LiqmapCollector", "LiqmapStatus", "LiqmapRegistry", "LiqmapAggregator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

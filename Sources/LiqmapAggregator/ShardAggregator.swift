@@ -115,9 +115,9 @@ public actor ShardAggregator: Service {
                 if error is FencedError {
                     stats.fencedRejections += 1
                     metrics.fencedRejections.increment()
-                    logger.error("write rejected by the fence: another owner took over; standing by", metadata: ["error": "\(error)"])
+                    logger.error(AggregatorLog.message(AggregatorLog.fenced), metadata: ["error": "\(error)"])
                 } else {
-                    logger.warning("gave up the shard after an error; standing by", metadata: ["error": "\(error)"])
+                    logger.warning(AggregatorLog.message(AggregatorLog.gaveUp), metadata: ["error": "\(error)"])
                     failed = true
                 }
                 stats.stepDowns += 1
@@ -159,15 +159,15 @@ public actor ShardAggregator: Service {
                 if let (generation, lockPID) = try await lease.tryAcquire() {
                     let takeover = try await takeOver(lockPID: lockPID)
                     if let since = waitingSince {
-                        logger.notice("took over the shard", metadata: ["epoch": "\(takeover.epoch)", "waited": "\(ContinuousClock.now - since)"])
+                        logger.notice(AggregatorLog.message(AggregatorLog.tookOver), metadata: ["epoch": "\(takeover.epoch)", "waited": "\(ContinuousClock.now - since)"])
                     } else {
-                        logger.notice("owning the shard", metadata: ["epoch": "\(takeover.epoch)", "last_id": "\(takeover.lastID)"])
+                        logger.notice(AggregatorLog.message(AggregatorLog.owning), metadata: ["epoch": "\(takeover.epoch)", "last_id": "\(takeover.lastID)"])
                     }
                     return (takeover, generation)
                 }
                 if waitingSince == nil {
                     waitingSince = .now
-                    logger.info("standing by: another process owns the shard")
+                    logger.info(AggregatorLog.message(AggregatorLog.standingBy))
                 }
                 if let stale = try await lease.staleLease(olderThan: options.leaseSeconds) {
                     logger.warning("owner's heartbeat is stale: ending its lock session", metadata: [

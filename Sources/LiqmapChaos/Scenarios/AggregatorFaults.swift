@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiqmapAggregator
 import LiqmapPostgres
 import LiqmapTesting
 
@@ -43,7 +44,7 @@ struct PauseOwnerScenario: ChaosScenario, SingleFault {
 
     func once(_ run: ChaosRun) async throws {
         let shard = run.random(below: run.plan.shards)
-        guard let owner = try await run.owner(of: shard), let process = owner.process else {
+        guard let owner = try await workingOwner(run, shard: shard), let process = owner.process else {
             run.problem("shard \(shard) had no supervised owner to pause")
             return
         }
@@ -59,12 +60,20 @@ struct PauseOwnerScenario: ChaosScenario, SingleFault {
     }
 }
 
-/// What an aggregator's log says when it takes, keeps away from or gives up a shard.
-enum AggregatorLog {
-    static let owning = "owning the shard"
-    static let standingBy = "standing by: another process owns the shard"
-    static let gaveUp = "gave up the shard after an error"
-    static let fenced = "write rejected by the fence"
+/// Shard `shard`'s owner once its process is working the shard (its log last says it owns it),
+/// waiting up to `seconds`. In a soak the lease row can still name a process that gave the shard up
+/// after an earlier fault and is backing off; pausing or cutting off that one would test little.
+/// After the wait, the owner as the lease row names it.
+func workingOwner(_ run: ChaosRun, shard: Int, within seconds: Double = 15) async throws -> (name: String, epoch: Int64, process: ChildProcess?)? {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        // A server restart of the mix may be under way: keep asking until the deadline.
+        if let owner = try? await run.owner(of: shard), let process = owner.process, process.poll() == nil, !wasStandingBy(process.output) {
+            return owner
+        }
+        guard await run.pause(0.25) else { break }
+    }
+    return try await run.owner(of: shard)
 }
 
 /// Waits for a resumed (or reconnected) former owner to do no harm: it either finds its lease gone
@@ -99,7 +108,7 @@ func expectZombieStandsDown(_ run: ChaosRun, _ process: ChildProcess, outputFrom
 
 /// True when an aggregator's log says it last gave a shard up (or stood by) rather than took one.
 public func wasStandingBy(_ log: String) -> Bool {
-    let owning = log.range(of: AggregatorLog.owning, options: .backwards)?.lowerBound
+    let owning = [AggregatorLog.owning, AggregatorLog.tookOver].compactMap { log.range(of: $0, options: .backwards)?.lowerBound }.max()
     let standing = [AggregatorLog.gaveUp, AggregatorLog.fenced, AggregatorLog.standingBy]
         .compactMap { log.range(of: $0, options: .backwards)?.lowerBound }.max()
     guard let standing else { return false }
@@ -152,7 +161,7 @@ struct PartitionOwnerScenario: ChaosScenario, SingleFault {
 
     func once(_ run: ChaosRun) async throws {
         let shard = run.random(below: run.plan.shards)
-        guard let network = run.network, let owner = try await run.owner(of: shard), let process = owner.process, network.has(owner.name) else {
+        guard let network = run.network, let owner = try await workingOwner(run, shard: shard), let process = owner.process, network.has(owner.name) else {
             run.problem("shard \(shard) had no supervised owner in a network namespace")
             return
         }

@@ -146,5 +146,9 @@ struct ChaosPureTests {
         #expect(!wasStandingBy("gave up the shard after an error; standing by\nz owning the shard"))
         #expect(wasStandingBy("standing by: another process owns the shard"))
         #expect(wasStandingBy("owning the shard\nwrite rejected by the fence: another owner took over; standing by"))
+        // A process that stood by and then took the shard over is working it (the soak once counted
+        // these as standing by and skipped their fence check).
+        #expect(!wasStandingBy("standing by: another process owns the shard\ntook over the shard epoch=4"))
+        #expect(wasStandingBy("took over the shard\ngave up the shard after an error; standing by"))
     }
 }
