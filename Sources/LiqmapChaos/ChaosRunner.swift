@@ -69,13 +69,14 @@ public struct ChaosRunner: Sendable {
 
         // The market ends: replayed collectors exit by themselves; a served market exits after its
         // last frame, and then the live collectors are stopped (SIGTERM: they publish what they hold).
+        let marketWait = plan.wallSeconds + 300
         if let simulator {
-            if await simulator.wait(seconds: plan.wallSeconds + 300) == nil {
-                run.problem("the served market did not end within \(Int(plan.wallSeconds + 300)) s")
+            if await simulator.wait(seconds: marketWait) == nil {
+                run.problem("the served market did not end within \(Int(marketWait)) s")
             }
         } else {
             // Each wait starts when the previous one ended: the first covers the whole market.
-            for c in collectors where await c.wait(seconds: plan.wallSeconds + 300) != 0 {
+            for c in collectors where await c.wait(seconds: marketWait) != 0 {
                 run.problem("collector \(c.argv.dropFirst(2).first ?? "?") ended \(c.poll().map(String.init) ?? "running"): \(c.output.suffix(400))")
             }
         }

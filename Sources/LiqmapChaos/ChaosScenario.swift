@@ -1,4 +1,5 @@
 import Foundation
+import LiqmapSimulator
 import LiqmapTesting
 
 /// One kind of fault, injected on purpose while a simulated market flows through a cluster.
@@ -58,11 +59,11 @@ public struct MarketPlan: Sendable {
 
     public init() {}
 
-    /// The market's wall-clock length: `duration` (`<n>s`, `<n>m` or `<n>h`) over `speed`.
+    /// The market's wall-clock length: `duration` (as `liqmap simulate --duration` reads it; 20
+    /// minutes when unreadable) over `speed`.
     public var wallSeconds: Double {
-        let unit: Double = duration.hasSuffix("h") ? 3_600 : duration.hasSuffix("s") ? 1 : 60
-        let simulated = (Double(duration.dropLast()) ?? 20) * unit
-        return simulated / (Double(speed) ?? 1)
+        let simulatedMs = SimulationConfig.parseDuration(duration) ?? 20 * 60_000
+        return Double(simulatedMs) / 1000 / (Double(speed) ?? 1)
     }
 
     /// The live-market plan of the collector faults: the market served over WebSocket at ×30 (the

@@ -2,6 +2,7 @@ import Foundation
 import LiqmapChaos
 import Glibc
 import LiqmapAggregation
+import LiqmapAggregator
 import LiqmapPostgres
 import LiqmapTesting
 import Testing
@@ -115,7 +116,7 @@ struct AggregatorFailoverTests {
         var stoodDown = false
         let resumedAt = ContinuousClock.now
         while ContinuousClock.now - resumedAt < .seconds(15) {
-            if a.output.contains("write rejected by the fence") || a.output.contains("gave up the shard after an error") { stoodDown = true; break }
+            if a.output.contains(AggregatorLog.fenced) || a.output.contains(AggregatorLog.gaveUp) { stoodDown = true; break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(stoodDown, "a's next write was rejected by the fence, or a gave the shard up first\n\(a.output.suffix(2000))")

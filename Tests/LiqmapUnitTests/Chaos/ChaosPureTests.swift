@@ -138,6 +138,20 @@ struct ChaosPureTests {
         #expect(String(decoding: f[3], as: UTF8.self) == #"{"e":"forceOrder","E":-1,"o":{"p":"-1","q":"-1","s":"BTCUSDT"}}"#)
     }
 
+    @Test("a market's wall-clock length is its simulated duration over its speed")
+    func wallSeconds() {
+        var plan = MarketPlan()
+        plan.duration = "600m"
+        plan.speed = "20"
+        #expect(plan.wallSeconds == 1_800)
+        plan.duration = "2m"
+        plan.speed = "1"
+        #expect(plan.wallSeconds == 120)
+        plan.duration = "1h30m"
+        plan.speed = "60"
+        #expect(plan.wallSeconds == 90)
+    }
+
     @Test("a former owner's log: standing by when it last gave the shard up, not when it last took it")
     func standingBy() {
         #expect(!wasStandingBy(""))
